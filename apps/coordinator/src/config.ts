@@ -1,0 +1,26 @@
+import { newToken } from "./auth/tokens";
+
+export interface CoordinatorConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Secret in the join URL/QR; every participant presents it in the socket.io handshake. */
+  readonly joinToken: string;
+  /** Secret for the dashboard and admin API. */
+  readonly adminToken: string;
+  /** Folder with the Vite-built pages. */
+  readonly webRoot: string;
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = "0.0.0.0";
+
+export function defaultConfig(overrides: Partial<CoordinatorConfig> = {}): CoordinatorConfig {
+  return {
+    port: DEFAULT_PORT,
+    host: DEFAULT_HOST,
+    joinToken: newToken(),
+    adminToken: newToken(),
+    webRoot: new URL("../../web/dist", import.meta.url).pathname,
+    ...overrides,
+  };
+}

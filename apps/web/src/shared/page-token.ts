@@ -1,0 +1,5 @@
+/** The `?token=` a page was opened with (DESIGN.md section 6), or undefined. */
+export function pageToken(search: string = location.search): string | undefined {
+  const token = new URLSearchParams(search).get("token");
+  return token === null || token === "" ? undefined : token;
+}

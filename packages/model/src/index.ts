@@ -1,0 +1,1 @@
+export { probeBackends, probeOrder, type Preflight, type ProbeOptions, type ProbeReport } from "./backends/probe";
