@@ -1,6 +1,7 @@
 // typescript-eslint strict-type-checked over every TypeScript file; prettier owns formatting.
 import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /** Pure packages may not reach for platform APIs: they are tested in milliseconds and run anywhere. */
@@ -30,7 +31,7 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: { globals: globals.node },
   },
   {
     files: ["packages/core/src/**/*.ts", "packages/protocol/src/**/*.ts"],
