@@ -1,0 +1,45 @@
+// Which frozen weights carry LoRA factors (DESIGN.md section 4.1) and the adapter spec that follows from it.
+// Module names: h.<layer>.attn.{q,k,v,o} and h.<layer>.mlp.{fc,proj}; q, k, v are the three column blocks of
+// GPT-2's fused c_attn, o is attn.c_proj, "mlp" targets both MLP projections.
+import type { AdapterSpec, LoraModuleSpec } from "@airlora/core";
+import type { ModelConfig } from "../config/model-config";
+
+export const LORA_TARGETS = ["q", "k", "v", "o", "mlp"] as const;
+export type LoraTarget = (typeof LORA_TARGETS)[number];
+export const DEFAULT_TARGETS: readonly LoraTarget[] = ["q", "v"];
+
+/** The task head on top of the final hidden state: a classifier (trained densely) or the tied LM head. */
+export type TaskHead = { readonly kind: "classifier"; readonly classes: number } | { readonly kind: "lm" };
+
+export interface AdapterOptions {
+  readonly rank: number;
+  /** LoRA scale numerator (update = alpha / r * B A); defaults to 2 r, a common choice for small ranks. */
+  readonly alpha?: number;
+  readonly targets?: readonly LoraTarget[];
+  readonly head: TaskHead;
+}
+
+export function adapterSpecFor(config: ModelConfig, options: AdapterOptions): AdapterSpec {
+  const targets = new Set(options.targets ?? DEFAULT_TARGETS);
+  const n = config.nEmbd;
+  const r = options.rank;
+  const modules: LoraModuleSpec[] = [];
+  for (let layer = 0; layer < config.nLayer; layer += 1) {
+    const h = `h.${String(layer)}`;
+    for (const target of ["q", "k", "v", "o"] as const) {
+      if (targets.has(target)) modules.push({ name: `${h}.attn.${target}`, d: n, k: n, rank: r });
+    }
+    if (targets.has("mlp")) {
+      modules.push({ name: `${h}.mlp.fc`, d: 4 * n, k: n, rank: r });
+      modules.push({ name: `${h}.mlp.proj`, d: n, k: 4 * n, rank: r });
+    }
+  }
+  const dense =
+    options.head.kind === "classifier"
+      ? [
+          { name: "head.weight", shape: [n, options.head.classes] },
+          { name: "head.bias", shape: [options.head.classes] },
+        ]
+      : [];
+  return { modules, dense, alpha: options.alpha ?? 2 * r };
+}

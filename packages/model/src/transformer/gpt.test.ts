@@ -1,0 +1,80 @@
+import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PRESETS } from "../config/model-config";
+import { initGpt2Weights } from "../weights/gpt2-layout";
+import { createGpt, disposeGpt, hiddenStates, type GptModel } from "./gpt";
+
+const config = PRESETS.nano;
+let model: GptModel;
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+  model = createGpt(config, initGpt2Weights(config, 11));
+});
+afterAll(() => {
+  disposeGpt(model);
+});
+
+function ids(rows: number[][]): tf.Tensor2D {
+  return tf.tensor2d(rows, [rows.length, rows[0]?.length ?? 0], "int32");
+}
+
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Number.NaN);
+}
+
+describe("GPT forward pass", () => {
+  it("is causal: changing a later token leaves earlier positions untouched", () => {
+    tf.tidy(() => {
+      const a = hiddenStates(model, ids([[5, 6, 7, 8, 9]]));
+      const b = hiddenStates(model, ids([[5, 6, 7, 8, 1000]]));
+      expect(a.shape).toEqual([1, 5, config.nEmbd]);
+      expect(maxAbsDiff(tf.slice(a, [0, 0, 0], [1, 4, -1]), tf.slice(b, [0, 0, 0], [1, 4, -1]))).toBeLessThan(1e-6);
+      expect(maxAbsDiff(tf.slice(a, [0, 4, 0], [1, 1, -1]), tf.slice(b, [0, 4, 0], [1, 1, -1]))).toBeGreaterThan(1e-3);
+    });
+  });
+
+  it("embeds by oneHot matmul exactly as by gather", () => {
+    tf.tidy(() => {
+      const input = ids([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      expect(maxAbsDiff(hiddenStates(model, input), hiddenStates(model, input, { embedByMatmul: true }))).toBeLessThan(
+        1e-5,
+      );
+    });
+  });
+
+  it("adds scale * x A^T B^T: LoRA on attn.o equals editing c_proj by scale * (B A)^T", () => {
+    tf.tidy(() => {
+      const n = config.nEmbd;
+      const r = 2;
+      const a = tf.randomNormal([r, n], 0, 0.3, "float32", 1);
+      const b = tf.randomNormal([n, r], 0, 0.3, "float32", 2);
+      const scale = 1.5;
+      const input = ids([[3, 1, 4, 1, 5, 9]]);
+      const withLora = hiddenStates(model, input, { lora: { scale, modules: new Map([["h.1.attn.o", { a, b }]]) } });
+      const edited = new Map(model.weights);
+      const proj = model.weights.get("h.1.attn.c_proj.weight");
+      if (proj === undefined) throw new Error("missing weight");
+      edited.set("h.1.attn.c_proj.weight", tf.add(proj, tf.mul(tf.transpose(tf.matMul(b, a)), scale)));
+      const merged = hiddenStates({ config, weights: edited }, input);
+      expect(maxAbsDiff(withLora, merged)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(withLora, hiddenStates(model, input))).toBeGreaterThan(1e-3);
+    });
+  });
+
+  it("with B = 0 the adapter changes nothing", () => {
+    tf.tidy(() => {
+      const n = config.nEmbd;
+      const lora = {
+        scale: 2,
+        modules: new Map([["h.0.attn.q", { a: tf.randomNormal([4, n]), b: tf.zeros([n, 4]) }]]),
+      };
+      const input = ids([[7, 8, 9]]);
+      expect(maxAbsDiff(hiddenStates(model, input, { lora }), hiddenStates(model, input))).toBe(0);
+    });
+  });
+});
