@@ -1,0 +1,17 @@
+export { GPT2_END_OF_TEXT_ID, GPT2_VOCAB_SIZE, gpt2Encode } from "./gpt2-base";
+export { type Tokenizer, createTokenizer } from "./tokenizer";
+export {
+  BYTE_ID_OFFSET,
+  DEFAULT_VOCAB_SIZE,
+  EOS_ID,
+  FIXED_TOKEN_COUNT,
+  MAX_VOCAB_SIZE,
+  PAD_ID,
+  TOKENIZER_FORMAT_VERSION,
+  type TokenizerFile,
+  type TokenizerVocab,
+  parseTokenizerVocab,
+  tokenizerFile,
+} from "./tokenizer-vocab";
+export { type TokenizationStats, tokenizationStats } from "./tokenization-stats";
+export { buildTokenizerVocab, countGpt2Tokens } from "./vocab-builder";
