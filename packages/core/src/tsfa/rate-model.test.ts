@@ -1,0 +1,47 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { dbToLinear, dbmToWatts, pathLossDb } from "../channel/radio";
+import { rateBps, requiredShare, usefulShareCap, type RateModel } from "./rate-model";
+
+const shannonAt = (distanceM: number, fading: number): RateModel => ({
+  kind: "shannon",
+  powerW: 0.2,
+  gain: dbToLinear(-pathLossDb(distanceM)) * fading,
+  noisePsdWPerHz: dbmToWatts(-174),
+});
+
+describe("rate model inverse", () => {
+  it("finds the smallest Shannon share that carries the bits in time", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 50, max: 500, noNaN: true }),
+        fc.double({ min: 0.01, max: 5, noNaN: true }),
+        fc.double({ min: 1e3, max: 1e8, noNaN: true }),
+        fc.double({ min: 1e-3, max: 10, noNaN: true }),
+        (distanceM, fading, bits, seconds) => {
+          const model = shannonAt(distanceM, fading);
+          const share = requiredShare(model, 20e6, bits, seconds);
+          if (share === Infinity) {
+            expect(rateBps(model, 1, 20e6) * seconds).toBeLessThan(bits);
+            return;
+          }
+          expect(share).toBeGreaterThan(0);
+          expect(share).toBeLessThanOrEqual(1);
+          expect(rateBps(model, share, 20e6) * seconds).toBeGreaterThanOrEqual(bits * (1 - 1e-12));
+          expect(rateBps(model, share * (1 - 1e-9), 20e6) * seconds).toBeLessThan(bits);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("needs share rate / W of a linear client and nothing beyond its capacity", () => {
+    const model: RateModel = { kind: "linear", capacityBps: 4e6 };
+    expect(requiredShare(model, 10e6, 2e6, 1)).toBeCloseTo(0.2, 12);
+    expect(requiredShare(model, 10e6, 5e6, 1)).toBe(Infinity);
+    expect(requiredShare(model, 10e6, 0, 1)).toBe(0);
+    expect(requiredShare(model, 10e6, 1, 0)).toBe(Infinity);
+    expect(usefulShareCap(model, 10e6)).toBeCloseTo(0.4, 12);
+    expect(usefulShareCap(shannonAt(100, 1), 20e6)).toBe(1);
+  });
+});
