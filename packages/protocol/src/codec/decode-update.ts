@@ -1,0 +1,141 @@
+// Bytes -> AdapterUpdate (DESIGN.md section 2; byte table in packages/protocol/README.md). Never throws, whatever
+// the bytes and whatever their byteOffset (all reads go through a DataView). It allocates values only after
+// decode-layout.ts has matched every declared size against the spec, so a decoded update holds at most
+// maxDecodedBytes(spec) bytes of typed arrays, and at most twice bytes.length.
+import { denseSize, ok, type AdapterSpec, type AdapterUpdate, type Precision, type Result } from "@airlora/core";
+import { checkSpec } from "./check-spec";
+import { denseLabel, moduleLabel, type CodecError } from "./codec-error";
+import { readHeader, type DecodeExpectation } from "./decode-header";
+import { planLayout, type ModuleLayout } from "./decode-layout";
+import { readValues } from "./value-io";
+import { HEADER_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
+
+export interface DecodedUpdate {
+  readonly update: AdapterUpdate;
+  readonly precision: Precision;
+}
+
+const NO_VALUES = new Float32Array(0);
+
+/** A cursor over a body whose layout is already checked; the first NaN or Infinity sticks as `error`. */
+function createReader(view: DataView, precision: Precision) {
+  const valueBytes = bytesPerValue(precision);
+  let offset = HEADER_BYTES;
+  let error: CodecError | undefined;
+  const into = (out: Float32Array, where: string): void => {
+    if (error !== undefined) return;
+    const bad = readValues(view, offset, out, precision);
+    if (bad >= 0) {
+      const at = offset + valueBytes * bad;
+      const seen =
+        precision === "fp32"
+          ? String(view.getFloat32(at, true))
+          : `NaN or Infinity (fp16 bits 0x${view.getUint16(at, true).toString(16)})`;
+      error = { code: "not-finite", reason: `${where}[${bad}] is ${seen}` };
+    }
+    offset += out.length * valueBytes;
+  };
+  return {
+    error: () => error,
+    skip(bytes: number): void {
+      offset += bytes;
+    },
+    into,
+    values(count: number, where: string): Float32Array {
+      if (error !== undefined) return NO_VALUES;
+      const out = new Float32Array(count);
+      into(out, where);
+      return out;
+    },
+    indices(count: number): Uint32Array {
+      const out = new Uint32Array(count);
+      for (let i = 0; i < count; i += 1) out[i] = view.getUint32(offset + 4 * i, true);
+      offset += 4 * count;
+      return out;
+    },
+  };
+}
+
+type Reader = ReturnType<typeof createReader>;
+
+function readModules(
+  spec: AdapterSpec,
+  reader: Reader,
+  kind: AdapterUpdate["kind"],
+  layouts: readonly ModuleLayout[],
+  round: number,
+  dense: () => Float32Array[],
+): AdapterUpdate {
+  const each = <T>(read: (m: number, layout: ModuleLayout, label: string) => T): T[] =>
+    layouts.map((layout, m) => read(m, layout, moduleLabel(spec, m)));
+  const shape = (m: number): { d: number; k: number; r: number } => {
+    const module = spec.modules[m];
+    return { d: module?.d ?? 0, k: module?.k ?? 0, r: module?.rank ?? 0 };
+  };
+  switch (kind) {
+    case "dense": {
+      const modules = each((m, _, label) => {
+        const { d, k, r } = shape(m);
+        return { a: reader.values(r * k, `${label}: A'`), b: reader.values(d * r, `${label}: B'`) };
+      });
+      return { kind, round, modules, dense: dense() };
+    }
+    case "b-only": {
+      const modules = each((m, _, label) => {
+        const { d, r } = shape(m);
+        return { b: reader.values(d * r, `${label}: B'`) };
+      });
+      return { kind, round, modules, dense: dense() };
+    }
+    case "soft": {
+      const modules = each((m, { ranks }, label) => {
+        const { d, k, r } = shape(m);
+        reader.skip(maskBytes(r));
+        const a = new Float32Array(ranks.length * k);
+        const b = new Float32Array(ranks.length * d);
+        for (const [j, i] of ranks.entries()) {
+          reader.into(a.subarray(j * k, j * k + k), `${label}: a'_${i}`);
+          reader.into(b.subarray(j * d, j * d + d), `${label}: b'_${i}`);
+        }
+        return { ranks, a, b };
+      });
+      return { kind, round, modules, dense: dense() };
+    }
+    case "topk": {
+      const modules = each((_, { aCount, bCount }, label) => {
+        reader.skip(TOPK_COUNTS_BYTES);
+        const aIndex = reader.indices(aCount);
+        const bIndex = reader.indices(bCount);
+        return {
+          aIndex,
+          aDelta: reader.values(aCount, `${label}: dA`),
+          bIndex,
+          bDelta: reader.values(bCount, `${label}: dB`),
+        };
+      });
+      return { kind, round, modules, dense: dense() };
+    }
+  }
+}
+
+/** Decodes and validates an update for `spec`; any problem comes back as a CodecError with a reason. */
+export function decodeUpdate(
+  spec: AdapterSpec,
+  bytes: Uint8Array,
+  expect: DecodeExpectation = {},
+): Result<DecodedUpdate, CodecError> {
+  const specCheck = checkSpec(spec);
+  if (!specCheck.ok) return specCheck;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const header = readHeader(spec, view, expect);
+  if (!header.ok) return header;
+  const layouts = planLayout(spec, view, header.value);
+  if (!layouts.ok) return layouts;
+  const { kind, precision, round } = header.value;
+  const reader = createReader(view, precision);
+  const dense = (): Float32Array[] =>
+    spec.dense.map((tensor, t) => reader.values(denseSize(tensor), denseLabel(spec, t)));
+  const update = readModules(spec, reader, kind, layouts.value, round, dense);
+  const error = reader.error();
+  return error === undefined ? ok({ update, precision }) : { ok: false, error };
+}
