@@ -99,7 +99,7 @@ export function lmLogits(model: GptModel, hidden: tf.Tensor3D): tf.Tensor2D {
 /** The hidden state of each sequence's last real token [B, nEmbd] (sequences are right-padded). */
 export function lastTokenStates(hidden: tf.Tensor3D, lengths: tf.Tensor1D): tf.Tensor2D {
   const time = hidden.shape[1];
-  const pick = tf.expandDims(tf.oneHot(tf.sub(lengths, 1), time), 2); // [B, T, 1]
+  const pick = tf.expandDims(tf.oneHot(tf.sub(lengths, tf.scalar(1, "int32")), time), 2); // [B, T, 1]
   return tf.sum(tf.mul(hidden, pick), 1);
 }
 

@@ -1,0 +1,49 @@
+// Evaluation of the base model + an adapter on a held-out shard: accuracy for classification, perplexity for LM.
+import * as tf from "@tensorflow/tfjs-core";
+import type { AdapterSpec, AdapterState } from "@airlora/core";
+import { bindAdapter, disposeBound } from "../lora/adapter-binding";
+import type { TaskHead } from "../lora/lora-targets";
+import type { GptModel } from "../transformer/gpt";
+import { batchOf } from "./batches";
+import { classifierLogits, taskLoss } from "./task-loss";
+import { exampleCount, type TrainingExamples } from "./training-data";
+
+export type Evaluation =
+  | { readonly kind: "classifier"; readonly loss: number; readonly accuracy: number; readonly examples: number }
+  | { readonly kind: "lm"; readonly loss: number; readonly perplexity: number; readonly examples: number };
+
+export async function evaluateAdapter(
+  model: GptModel,
+  spec: AdapterSpec,
+  task: TaskHead,
+  adapter: AdapterState,
+  data: TrainingExamples,
+  batchSize = 32,
+): Promise<Evaluation> {
+  const bound = bindAdapter(spec, adapter, { a: false, b: false, dense: false });
+  const count = exampleCount(data);
+  let lossSum = 0;
+  let correct = 0;
+  try {
+    for (let start = 0; start < count; start += batchSize) {
+      const rows = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+      const batch = batchOf(data, rows, task.kind === "classifier");
+      const [loss, hits] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
+        const options = { lora: bound.binding };
+        const mean = taskLoss(model, task, batch, bound.dense, options);
+        if (task.kind !== "classifier" || batch.labels === undefined) return [mean, tf.scalar(0)];
+        const predicted = tf.argMax(classifierLogits(model, batch, bound.dense, options), 1);
+        return [mean, tf.sum(tf.cast(tf.equal(predicted, batch.labels), "int32"))];
+      });
+      lossSum += ((await loss.data())[0] ?? Number.NaN) * rows.length;
+      correct += (await hits.data())[0] ?? 0;
+      tf.dispose([loss, hits, batch.tokens, batch.lengths, ...(batch.labels === undefined ? [] : [batch.labels])]);
+    }
+  } finally {
+    disposeBound(bound);
+  }
+  const loss = lossSum / count;
+  return task.kind === "classifier"
+    ? { kind: "classifier", loss, accuracy: correct / count, examples: count }
+    : { kind: "lm", loss, perplexity: Math.exp(loss), examples: count };
+}

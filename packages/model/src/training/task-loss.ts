@@ -1,0 +1,41 @@
+// The task losses a participant trains: classification through the dense head, or next-token LM.
+import * as tf from "@tensorflow/tfjs-core";
+import type { TaskHead } from "../lora/lora-targets";
+import { type ForwardOptions, type GptModel, hiddenStates, lastTokenStates } from "../transformer/gpt";
+import { lmLoss } from "./lm-loss";
+
+export interface Batch {
+  /** [B, seqLen] int32 */
+  readonly tokens: tf.Tensor2D;
+  /** [B] int32, real lengths */
+  readonly lengths: tf.Tensor1D;
+  /** [B] int32 classes (classification only) */
+  readonly labels?: tf.Tensor1D;
+}
+
+export function classifierLogits(
+  model: GptModel,
+  batch: Batch,
+  head: readonly tf.Tensor[],
+  options: ForwardOptions,
+): tf.Tensor2D {
+  const [weight, bias] = head;
+  if (weight === undefined || bias === undefined) throw new Error("a classifier needs head.weight and head.bias");
+  const states = lastTokenStates(hiddenStates(model, batch.tokens, options), batch.lengths);
+  return tf.add(tf.matMul(states, weight), bias);
+}
+
+/** Mean loss of the batch in nats (per example for classification, per token for LM). */
+export function taskLoss(
+  model: GptModel,
+  task: TaskHead,
+  batch: Batch,
+  head: readonly tf.Tensor[],
+  options: ForwardOptions,
+): tf.Scalar {
+  if (task.kind === "lm") return lmLoss(model, batch.tokens, options);
+  if (batch.labels === undefined) throw new Error("classification batch without labels");
+  const logits = classifierLogits(model, batch, head, options);
+  const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(batch.labels, task.classes)), 1);
+  return tf.neg(tf.mean(picked)) as tf.Scalar;
+}
