@@ -51,7 +51,7 @@ export function planLayout(
       ? undefined
       : {
           code: "truncated",
-          reason: `truncated: ${where} needs ${bytes} bytes at offset ${offset}, ${length - offset} left`,
+          reason: `${where} needs ${bytes} bytes at offset ${offset}, ${length - offset} left`,
         };
 
   const layouts: ModuleLayout[] = [];
@@ -111,7 +111,7 @@ export function planLayout(
   if (offset !== length) {
     return codecFail(
       "trailing-bytes",
-      `${length - offset} bytes after the last dense tensor (the layout ends at ${offset})`,
+      `${length - offset} byte${length - offset === 1 ? "" : "s"} after the last dense tensor (the layout ends at ${offset})`,
     );
   }
   return ok(layouts);
