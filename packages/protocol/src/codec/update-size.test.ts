@@ -1,0 +1,112 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { AdapterSpec, SoftModuleUpdate } from "@airlora/core";
+import { checkSpec } from "./check-spec";
+import { decodeUpdate } from "./decode-update";
+import { encodeUpdate } from "./encode-update";
+import { KINDS, PRECISIONS, caseArb, fullUpdate, specArb, updateValueBytes } from "./update-arbitraries";
+import { encodedSize, maxDecodedBytes, maxEncodedSize, softComponentBytes, softOverheadBytes } from "./update-size";
+
+describe("update sizes", () => {
+  it("encodedSize is exactly the encoded length, and never above maxEncodedSize for that kind", () => {
+    fc.assert(
+      fc.property(caseArb, ({ spec, update, precision }) => {
+        const encoded = encodeUpdate(spec, update, precision);
+        expect(encoded.ok && encoded.value.length).toBe(encodedSize(spec, update, precision));
+        expect(encodedSize(spec, update, precision)).toBeLessThanOrEqual(maxEncodedSize(spec, precision, update.kind));
+        expect(encodedSize(spec, update, precision)).toBeLessThanOrEqual(maxEncodedSize(spec, precision));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("a soft update costs softOverheadBytes plus exactly (d + k) * bytesPerValue per kept component", () => {
+    fc.assert(
+      fc.property(caseArb, ({ spec, update, precision }) => {
+        if (update.kind !== "soft") return;
+        const components = update.modules.reduce(
+          (sum, module: SoftModuleUpdate, m) =>
+            sum +
+            module.ranks.length * softComponentBytes(spec.modules[m] ?? { name: "", d: 0, k: 0, rank: 0 }, precision),
+          0,
+        );
+        const encoded = encodeUpdate(spec, update, precision);
+        expect(encoded.ok && encoded.value.length).toBe(softOverheadBytes(spec, precision) + components);
+      }),
+      { numRuns: 400 },
+    );
+    const module = { name: "q", d: 768, k: 768, rank: 8 };
+    expect([softComponentBytes(module, "fp16"), softComponentBytes(module, "fp32")]).toEqual([3072, 6144]);
+  });
+
+  it("maxEncodedSize is attained by the full update of each kind, and overall by topk with every index", () => {
+    fc.assert(
+      fc.property(specArb, fc.constantFrom(...PRECISIONS), (spec, precision) => {
+        const full = KINDS.map((kind) => {
+          const encoded = encodeUpdate(spec, fullUpdate(spec, kind), precision);
+          return encoded.ok ? encoded.value.length : -1;
+        });
+        expect(full).toEqual(KINDS.map((kind) => maxEncodedSize(spec, precision, kind)));
+        expect(maxEncodedSize(spec, precision)).toBe(Math.max(...full));
+        expect(maxEncodedSize(spec, precision)).toBe(maxEncodedSize(spec, precision, "topk"));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("maxDecodedBytes is what the full topk update decodes to, and bounds every decoded update", () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const encoded = encodeUpdate(spec, fullUpdate(spec, "topk"), "fp16");
+        const decoded = encoded.ok ? decodeUpdate(spec, encoded.value) : encoded;
+        expect(decoded.ok && updateValueBytes(decoded.value.update)).toBe(maxDecodedBytes(spec));
+        for (const kind of KINDS)
+          expect(updateValueBytes(fullUpdate(spec, kind))).toBeLessThanOrEqual(maxDecodedBytes(spec));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("specs the codec refuses", () => {
+  const ok: AdapterSpec = {
+    modules: [{ name: "q", d: 4, k: 4, rank: 2 }],
+    dense: [{ name: "h", shape: [2] }],
+    alpha: 8,
+  };
+  const cases: [string, AdapterSpec, string][] = [
+    [
+      "rank 0",
+      { ...ok, modules: [{ name: "q", d: 4, k: 4, rank: 0 }] },
+      "module 0 (q): rank=0 is not a positive integer",
+    ],
+    [
+      "a fractional d",
+      { ...ok, modules: [{ name: "q", d: 1.5, k: 4, rank: 2 }] },
+      "module 0 (q): d=1.5 is not a positive integer",
+    ],
+    [
+      "a negative dense dimension",
+      { ...ok, dense: [{ name: "h", shape: [2, -1] }] },
+      "dense tensor 0 (h): shape [2, -1] is not a list of sizes",
+    ],
+    ["a NaN alpha", { ...ok, alpha: NaN }, "alpha=NaN is not finite"],
+    [
+      "a module too large to encode",
+      { ...ok, modules: [{ name: "q", d: 2 ** 28, k: 2 ** 28, rank: 8 }] },
+      "the largest update would take",
+    ],
+  ];
+
+  it.each(cases)("%s, in checkSpec, encodeUpdate and decodeUpdate alike", (_, spec, reason) => {
+    expect(checkSpec(ok).ok).toBe(true);
+    const results = [
+      checkSpec(spec),
+      encodeUpdate(spec, fullUpdate(ok, "dense"), "fp32"),
+      decodeUpdate(spec, new Uint8Array(64)),
+    ];
+    for (const result of results) {
+      expect(result.ok ? "" : `${result.error.code}: ${result.error.reason}`).toContain(`bad-spec: ${reason}`);
+    }
+  });
+});
