@@ -92,6 +92,14 @@ const CASES: [string, AdapterUpdate["kind"], Patch, Precision, string, string][]
     "dB indices not strictly increasing at position 1 (2 after 3)",
   ],
   [
+    "a repeated topk dA index",
+    "topk",
+    (u) => withModule(u, 1, topk([2, 2], [])),
+    "fp16",
+    "bad-index",
+    "module 1 (h.1.attn.q): dA indices not strictly increasing at position 1 (2 after 2)",
+  ],
+  [
     "topk values and indices of different counts",
     "topk",
     (u) => withModule(u, 0, { ...topk([0], [1]), aDelta: new Float32Array(2) }),
