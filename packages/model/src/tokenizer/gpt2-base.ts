@@ -3,6 +3,7 @@
 // for a browser worker as it is.
 import bpeRanks from "gpt-tokenizer/bpeRanks/r50k_base";
 import { encode } from "gpt-tokenizer/encoding/r50k_base";
+import { bytePairMerge, bytesKey } from "./byte-pair-merge";
 import { encodeUtf8 } from "./utf8";
 
 export const GPT2_VOCAB_SIZE = 50257;
@@ -42,4 +43,38 @@ export function gpt2ByteTable(): Gpt2ByteTable {
   });
   table = { bytes, offsets };
   return table;
+}
+
+/** The bytes of GPT-2 token `g`. */
+export function gpt2TokenBytes(g: number): Uint8Array {
+  const { bytes, offsets } = gpt2ByteTable();
+  return bytes.subarray(offsets[g], offsets[g + 1]);
+}
+
+let rankOfKey: Map<string, number> | null = null;
+
+/** GPT-2's rank (= id) of every byte string that is a token. */
+function gpt2RankOfKey(): ReadonlyMap<string, number> {
+  if (rankOfKey === null) {
+    rankOfKey = new Map();
+    for (let g = 0; g < GPT2_END_OF_TEXT_ID; g += 1) rankOfKey.set(bytesKey(gpt2TokenBytes(g)), g);
+  }
+  return rankOfKey;
+}
+
+/**
+ * The two GPT-2 tokens whose merge made merged token `g` (its parents in the merge tree): `g`'s bytes merged with
+ * the ranks below `g`. Null for single bytes and end-of-text (and, defensively, if the merge does not end in two).
+ */
+export function gpt2Parents(g: number): readonly [number, number] | null {
+  if (!Number.isInteger(g) || g < GPT2_FIRST_MERGED_ID || g >= GPT2_END_OF_TEXT_ID) return null;
+  const ranks = gpt2RankOfKey();
+  const below = (key: string): number | undefined => {
+    const rank = ranks.get(key);
+    return rank !== undefined && rank < g ? rank : undefined;
+  };
+  const [left, right, ...rest] = bytePairMerge(gpt2TokenBytes(g), below).map((key) => ranks.get(key) ?? -1);
+  return left !== undefined && right !== undefined && left >= 0 && right >= 0 && rest.length === 0
+    ? [left, right]
+    : null;
 }

@@ -1,4 +1,4 @@
-export { GPT2_END_OF_TEXT_ID, GPT2_VOCAB_SIZE, gpt2Encode } from "./gpt2-base";
+export { GPT2_END_OF_TEXT_ID, GPT2_VOCAB_SIZE, gpt2Encode, gpt2Parents, gpt2TokenBytes } from "./gpt2-base";
 export { type Tokenizer, createTokenizer } from "./tokenizer";
 export {
   BYTE_ID_OFFSET,
@@ -14,4 +14,4 @@ export {
   tokenizerFile,
 } from "./tokenizer-vocab";
 export { type TokenizationStats, tokenizationStats } from "./tokenization-stats";
-export { buildTokenizerVocab, countGpt2Tokens } from "./vocab-builder";
+export { buildTokenizerVocab, countGpt2Tokens, mergeTreeCounts } from "./vocab-builder";

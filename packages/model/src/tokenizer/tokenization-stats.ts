@@ -11,9 +11,9 @@ export interface TokenizationStats {
   readonly tokens: number;
   readonly tokensPerWord: number;
   readonly gpt2TokensPerWord: number;
-  /** Share of GPT-2 tokens (merged ones, two bytes or more) missing from the vocabulary and spelled in bytes. */
+  /** Share of GPT-2 tokens (merged ones, two bytes or more) missing from the vocabulary, so split into pieces. */
   readonly fallbackRate: number;
-  /** Share of our ids that are byte tokens (fallback bytes plus GPT-2's own single-byte tokens). */
+  /** Share of our ids that are byte tokens (bytes left by splits plus GPT-2's own single-byte tokens). */
   readonly byteTokenShare: number;
 }
 

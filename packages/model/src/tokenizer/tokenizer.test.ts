@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { gpt2Encode } from "./gpt2-base";
+import { gpt2Encode, gpt2TokenBytes } from "./gpt2-base";
 import { createTokenizer } from "./tokenizer";
 import { BYTE_ID_OFFSET, EOS_ID, FIXED_TOKEN_COUNT, PAD_ID } from "./tokenizer-vocab";
 import { buildTokenizerVocab, countGpt2Tokens } from "./vocab-builder";
@@ -12,6 +12,7 @@ const built = buildTokenizerVocab(countGpt2Tokens([sample.repeat(3)]), 512);
 if (!built.ok) throw new Error(built.error.reason);
 const vocab = built.value;
 const tokenizer = createTokenizer(vocab);
+const gpt2Decode = (g: number): string => String.fromCharCode(...gpt2TokenBytes(g));
 
 const words = ["the", " whale", "Ishmael", "ship", " sea", ",", ".", "\n", "émigré", "日本語", "🐋", "<|endoftext|>"];
 const text = fc.oneof(
@@ -65,16 +66,45 @@ describe("tokenizer", () => {
     );
   });
 
-  it("maps a GPT-2 token in the vocabulary to one id and one outside it to its UTF-8 byte tokens", () => {
+  it("maps a GPT-2 token in the vocabulary to one id", () => {
     const [the] = gpt2Encode(" the");
-    expect(tokenizer.encode(" the")).toEqual(Int32Array.of(FIXED_TOKEN_COUNT + vocab.gpt2Ids.indexOf(the ?? -1)));
     expect(vocab.gpt2Ids.indexOf(the ?? -1)).toBeGreaterThanOrEqual(0);
-    // " Hitman" is one GPT-2 token that the sample never uses: it comes out as its 7 bytes.
+    expect(tokenizer.encode(" the")).toEqual(Int32Array.of(FIXED_TOKEN_COUNT + vocab.gpt2Ids.indexOf(the ?? -1)));
+  });
+
+  it("splits a GPT-2 token outside the vocabulary by GPT-2's merges restricted to the vocabulary, bytes at worst", () => {
+    const pieces = [" H", "it", "man"].map((p) => gpt2Encode(p)[0] ?? -1);
+    const small = createTokenizer({ version: 1, vocabSize: FIXED_TOKEN_COUNT + 3, gpt2Ids: pieces });
     expect(gpt2Encode(" Hitman")).toHaveLength(1);
-    expect(Array.from(tokenizer.encode(" Hitman"))).toEqual(
-      Array.from(" Hitman", (c) => BYTE_ID_OFFSET + c.charCodeAt(0)),
+    // " H" and "it" merge from bytes; "man" would need "ma" or "an", which the vocabulary lacks.
+    const byte = (c: string): number => BYTE_ID_OFFSET + c.charCodeAt(0);
+    expect(Array.from(small.encode(" Hitman"))).toEqual([258, 259, byte("m"), byte("a"), byte("n")]);
+    expect(Array.from(small.encode("é"))).toEqual([BYTE_ID_OFFSET + 0xc3, BYTE_ID_OFFSET + 0xa9]);
+  });
+
+  it("splits by GPT-2's merge priority: of two overlapping vocabulary tokens the lower GPT-2 rank wins", () => {
+    const [io, on] = ["io", "on"].map((p) => gpt2Encode(p)[0] ?? -1);
+    const small = createTokenizer({ version: 1, vocabSize: FIXED_TOKEN_COUNT + 2, gpt2Ids: [io ?? -1, on ?? -1] });
+    expect(gpt2Encode("ion")).toHaveLength(1);
+    const byte = (c: string): number => BYTE_ID_OFFSET + c.charCodeAt(0);
+    const expected = (on ?? 0) < (io ?? 0) ? [byte("i"), 259] : [258, byte("n")];
+    expect(Array.from(small.encode("ion"))).toEqual(expected);
+  });
+
+  it("leaves no two neighbouring pieces of a split token that would join into a vocabulary token", () => {
+    const joined = new Set(vocab.gpt2Ids.map((g) => tokenizer.decode([FIXED_TOKEN_COUNT + vocab.gpt2Ids.indexOf(g)])));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 256, max: 50255 }), { maxLength: 20 }), (gpt2Ids) => {
+        for (const g of gpt2Ids) {
+          const text = gpt2Decode(g);
+          if (gpt2Encode(text).length !== 1 || gpt2TokenBytes(g).some((b) => b > 0x7f)) continue;
+          const ids = tokenizer.encode(text);
+          for (let i = 0; i + 1 < ids.length; i += 1) {
+            expect(joined.has(tokenizer.decode([ids[i] ?? 0, ids[i + 1] ?? 0]))).toBe(false);
+          }
+        }
+      }),
     );
-    expect(Array.from(tokenizer.encode("é"))).toEqual([BYTE_ID_OFFSET + 0xc3, BYTE_ID_OFFSET + 0xa9]);
   });
 
   it("encodes the text '<|endoftext|>' as ordinary characters, not as the end-of-text id", () => {

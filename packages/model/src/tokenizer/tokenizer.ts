@@ -1,6 +1,8 @@
-// Our tokenizer: GPT-2 BPE, then each GPT-2 token becomes our id when the small vocabulary has it and its UTF-8
-// bytes (byte tokens) otherwise, so every string encodes and decodes back exactly (DESIGN.md section 5).
-import { GPT2_VOCAB_SIZE, gpt2ByteTable, gpt2Encode } from "./gpt2-base";
+// Our tokenizer (DESIGN.md section 5): GPT-2 BPE, then each GPT-2 token becomes our id when the small vocabulary
+// has it; a token it lacks is merged again from its bytes with GPT-2's rule restricted to our vocabulary, so it
+// becomes a few of our tokens (its UTF-8 byte tokens at worst). Every string encodes and decodes back exactly.
+import { bytePairMerge, bytesKey } from "./byte-pair-merge";
+import { GPT2_VOCAB_SIZE, gpt2ByteTable, gpt2Encode, gpt2TokenBytes } from "./gpt2-base";
 import { BYTE_ID_OFFSET, EOS_ID, FIXED_TOKEN_COUNT, PAD_ID, type TokenizerVocab } from "./tokenizer-vocab";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
 
@@ -17,7 +19,7 @@ export interface Tokenizer {
 const END_OF_TEXT_TEXT = "<|endoftext|>";
 const REPLACEMENT = encodeUtf8("\uFFFD");
 
-/** Our id of each GPT-2 id, or -1 where the GPT-2 token is spelled with byte tokens instead. */
+/** Our id of each GPT-2 id, or -1 where the GPT-2 token is split into several of our tokens instead. */
 function gpt2ToOurIds(vocab: TokenizerVocab): Int32Array {
   const { bytes, offsets } = gpt2ByteTable();
   const map = new Int32Array(GPT2_VOCAB_SIZE).fill(-1);
@@ -48,9 +50,30 @@ function ourByteTable(vocab: TokenizerVocab): { bytes: Uint8Array; offsets: Uint
   return { bytes, offsets };
 }
 
+/** Splits a GPT-2 token we lack into our ids: GPT-2's merges restricted to our vocabulary, bytes at worst. */
+function createSplitter(vocab: TokenizerVocab): (g: number) => Int32Array {
+  const rankOf = new Map<string, number>();
+  const idOf = new Map<string, number>();
+  vocab.gpt2Ids.forEach((g, i) => {
+    const key = bytesKey(gpt2TokenBytes(g));
+    rankOf.set(key, g);
+    idOf.set(key, FIXED_TOKEN_COUNT + i);
+  });
+  const cache = new Map<number, Int32Array>();
+  return (g) => {
+    let ids = cache.get(g);
+    if (ids === undefined) {
+      const pieces = bytePairMerge(gpt2TokenBytes(g), (key) => rankOf.get(key));
+      ids = Int32Array.from(pieces, (key) => idOf.get(key) ?? BYTE_ID_OFFSET + key.charCodeAt(0));
+      cache.set(g, ids);
+    }
+    return ids;
+  };
+}
+
 export function createTokenizer(vocab: TokenizerVocab): Tokenizer {
   const toOurs = gpt2ToOurIds(vocab);
-  const gpt2 = gpt2ByteTable();
+  const split = createSplitter(vocab);
   const ours = ourByteTable(vocab);
   const { vocabSize } = vocab;
   const pieceOf = (id: number): Uint8Array =>
@@ -65,9 +88,7 @@ export function createTokenizer(vocab: TokenizerVocab): Tokenizer {
     encode(text) {
       const tokens = gpt2Encode(text);
       let length = 0;
-      for (const g of tokens) {
-        length += (toOurs[g] ?? -1) >= 0 ? 1 : (gpt2.offsets[g + 1] ?? 0) - (gpt2.offsets[g] ?? 0);
-      }
+      for (const g of tokens) length += (toOurs[g] ?? -1) >= 0 ? 1 : split(g).length;
       const out = new Int32Array(length);
       let at = 0;
       for (const g of tokens) {
@@ -75,11 +96,10 @@ export function createTokenizer(vocab: TokenizerVocab): Tokenizer {
         if (id >= 0) {
           out[at] = id;
           at += 1;
-          continue;
-        }
-        for (let k = gpt2.offsets[g] ?? 0; k < (gpt2.offsets[g + 1] ?? 0); k += 1) {
-          out[at] = BYTE_ID_OFFSET + (gpt2.bytes[k] ?? 0);
-          at += 1;
+        } else {
+          const ids = split(g);
+          out.set(ids, at);
+          at += ids.length;
         }
       }
       return out;

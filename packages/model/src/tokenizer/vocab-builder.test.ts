@@ -1,24 +1,58 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { GPT2_VOCAB_SIZE, gpt2Encode } from "./gpt2-base";
+import { GPT2_VOCAB_SIZE, gpt2Encode, gpt2Parents } from "./gpt2-base";
 import { FIXED_TOKEN_COUNT } from "./tokenizer-vocab";
-import { buildTokenizerVocab, countGpt2Tokens } from "./vocab-builder";
+import { buildTokenizerVocab, countGpt2Tokens, mergeTreeCounts } from "./vocab-builder";
+
+const idOf = (piece: string): number => {
+  const ids = gpt2Encode(piece);
+  if (ids.length !== 1 || ids[0] === undefined) throw new Error(`${piece} is not one GPT-2 token`);
+  return ids[0];
+};
 
 describe("vocabulary builder", () => {
   it("counts GPT-2 tokens over all texts", () => {
     const counts = countGpt2Tokens(["the cat", " cat the"]);
-    const [cat] = gpt2Encode(" cat");
-    expect(counts[cat ?? 0]).toBe(2);
+    expect(counts[idOf(" cat")]).toBe(2);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(gpt2Encode("the cat").length + gpt2Encode(" cat the").length);
   });
 
-  it("puts merged tokens by decreasing count first, breaks ties by GPT-2 id and fills with unseen ids", () => {
+  it("credits a token's count to every merged token of its merge tree", () => {
     const counts = new Float64Array(GPT2_VOCAB_SIZE);
-    counts[5000] = 3;
-    counts[7000] = 9;
-    counts[900] = 3;
+    const the = idOf(" the");
+    counts[the] = 5;
+    counts[idOf("he")] = 2;
+    const tree = mergeTreeCounts(counts);
+    expect(gpt2Parents(the)).toEqual([idOf(" t"), idOf("he")]);
+    expect([tree[the], tree[idOf("he")], tree[idOf(" t")], tree[idOf(" cat")]]).toEqual([5, 7, 5, 0]);
+  });
+
+  it("lists merged tokens by decreasing merge-tree frequency, ties by GPT-2 id, then unseen ones by id", () => {
+    const counts = new Float64Array(GPT2_VOCAB_SIZE);
+    counts[idOf(" the")] = 5;
+    counts[idOf("he")] = 2;
     counts[65] = 100; // a single byte: never in the learned part
     const built = buildTokenizerVocab(counts, FIXED_TOKEN_COUNT + 6);
-    expect(built.ok && built.value.gpt2Ids).toEqual([7000, 900, 5000, 256, 257, 258]);
+    expect(built.ok && built.value.gpt2Ids).toEqual([idOf("he"), idOf(" t"), idOf(" the"), 257, 259, 260]);
+  });
+
+  it("puts the merge parents of every listed token before it, whatever the counts", () => {
+    const counts = fc.array(fc.tuple(fc.integer({ min: 256, max: 50255 }), fc.integer({ min: 1, max: 1000 })), {
+      maxLength: 30,
+    });
+    fc.assert(
+      fc.property(counts, (entries) => {
+        const c = new Float64Array(GPT2_VOCAB_SIZE);
+        for (const [g, n] of entries) c[g] = n;
+        const built = buildTokenizerVocab(c, 600);
+        if (!built.ok) throw new Error(built.error.reason);
+        const position = new Map(built.value.gpt2Ids.map((g, i) => [g, i]));
+        for (const [g, i] of position) {
+          for (const p of gpt2Parents(g) ?? []) if (p >= 256) expect(position.get(p) ?? Infinity).toBeLessThan(i);
+        }
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it("gives a smaller vocabulary as a prefix of a larger one", () => {
