@@ -9,7 +9,7 @@ import { componentBytes } from "./component-bytes";
 import { energyLost } from "./energy-lost";
 import { productChangeEnergy } from "./product-change-energy";
 import { rankImportance } from "./rank-importance";
-import { selectComponents, type Component } from "./select-components";
+import { selectComponents, type ComponentCost } from "./select-components";
 import { checkStates, type UpdateBuild } from "./update-build";
 
 export interface SoftUpdateBuild extends UpdateBuild<"soft"> {
@@ -78,7 +78,7 @@ export function buildSoftUpdate(
   }
 
   const importance: Float64Array[] = [];
-  const items: Component[] = [];
+  const items: ComponentCost[] = [];
   for (const [index, m] of spec.modules.entries()) {
     const before = global.modules[index];
     const after = effective[index];

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { selectComponents, type Component } from "./select-components";
+import { selectComponents, type ComponentCost } from "./select-components";
 
 /** The 0/1-knapsack optimum by enumerating every subset (n <= 10). */
-function bruteForceEnergy(items: readonly Component[], budget: number): number {
+function bruteForceEnergy(items: readonly ComponentCost[], budget: number): number {
   let best = 0;
   for (let mask = 0; mask < 1 << items.length; mask += 1) {
     let bytes = 0;

@@ -1,13 +1,13 @@
 // DESIGN.md 4.3: choose which components to send under a byte budget, greedily by energy per byte.
 
-export interface Component {
+export interface ComponentCost {
   /** s_i^2, the energy sending this component keeps. */
   readonly energy: number;
   /** What sending it costs, > 0. */
   readonly bytes: number;
 }
 
-export interface Selection {
+export interface ComponentSelection {
   /** kept[i]: component i is sent. */
   readonly kept: boolean[];
   readonly bytesUsed: number;
@@ -26,7 +26,7 @@ export interface Selection {
  * energyKept >= OPT - energy(c) >= OPT - max energy, and energyKept >= (1 - maxBytes / byteBudget) * OPT.
  * O(n log n).
  */
-export function selectComponents(items: readonly Component[], byteBudget: number): Selection {
+export function selectComponents(items: readonly ComponentCost[], byteBudget: number): ComponentSelection {
   const order: number[] = [];
   for (const [i, item] of items.entries()) {
     const valid = Number.isFinite(item.energy) && Number.isFinite(item.bytes) && item.bytes > 0;
