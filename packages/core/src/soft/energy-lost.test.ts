@@ -141,8 +141,8 @@ describe("energyLost", () => {
         const [d, k] = [2 * r + extraD, 2 * r + extraK];
         const { before, after } = orthogonalSpans(createRng(seed), d, k, r, noise, true);
         // R_A and R_B separately: R with the other factor zero.
-        const regA = softRegulariser(after.a, new Float32Array(d * r), d, k, r, 1e-12).value;
-        const regB = softRegulariser(new Float32Array(r * k), after.b, d, k, r, 1e-12).value;
+        const regA = softRegulariser(after.a, new Float32Array(d * r), d, k, r, 1e-24).value;
+        const regB = softRegulariser(new Float32Array(r * k), after.b, d, k, r, 1e-24).value;
         const e = Math.sqrt(regA * regB);
         fc.pre(e < 1);
         const estimate = energyLost(rankImportance(before, after, d, k, r), kept);

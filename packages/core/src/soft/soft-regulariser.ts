@@ -5,10 +5,11 @@
 export type Floats = Float32Array | Float64Array;
 
 /**
- * The epsilon in the row/column normalisation â_i = a_i / sqrt(|a_i|^2 + eps^2). The smooth guard (rather than
- * max(|a|, eps)) keeps R differentiable everywhere; at B = 0 it gives b̂ = 0, R_B = 0 and a zero gradient.
+ * The epsilon in the row/column normalisation â_i = a_i / sqrt(|a_i|^2 + eps) (added to the squared norm, as the
+ * tfjs trainer does with the same default). The smooth guard (rather than max(|a|, eps)) keeps R differentiable
+ * everywhere; at B = 0 it gives b̂ = 0, R_B = 0 and a zero gradient.
  */
-export const SOFT_EPS = 1e-6;
+export const SOFT_EPS = 1e-8;
 
 export interface SoftRegularisation {
   readonly value: number;
@@ -20,7 +21,7 @@ export interface SoftRegularisation {
 
 /**
  * For r vectors v_i (rows of `v`, each of length n): P = sum_{i != j} (v̂_i . v̂_j)^2 with v̂_i = v_i / n_i,
- * n_i = sqrt(|v_i|^2 + eps^2). Writes dP/dv into `grad` and returns P.
+ * n_i = sqrt(|v_i|^2 + eps). Writes dP/dv into `grad` and returns P.
  * Gradient: with G_ij = v̂_i . v̂_j and g_i = dP/dv̂_i = 4 sum_{j != i} G_ij v̂_j, the normalisation's Jacobian
  * (I - v̂_i v̂_i^T) / n_i gives dP/dv_i = (g_i - v̂_i (v̂_i . g_i)) / n_i. Cost O(r^2 n).
  */
@@ -30,7 +31,7 @@ function offDiagonalPenalty(v: Float64Array, r: number, n: number, eps: number, 
   for (let i = 0; i < r; i += 1) {
     let sq = 0;
     for (let c = 0; c < n; c += 1) sq += (v[i * n + c] ?? 0) ** 2;
-    const norm = Math.sqrt(sq + eps * eps);
+    const norm = Math.sqrt(sq + eps);
     norms[i] = norm;
     for (let c = 0; c < n; c += 1) unit[i * n + c] = (v[i * n + c] ?? 0) / norm;
   }
