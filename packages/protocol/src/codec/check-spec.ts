@@ -10,7 +10,7 @@ export const MAX_UPDATE_BYTES = 2 ** 31 - 1;
 const isCount = (value: unknown, min: number): boolean =>
   typeof value === "number" && Number.isSafeInteger(value) && value >= min && value <= MAX_UPDATE_BYTES;
 
-export function checkSpec(spec: AdapterSpec): Result<void, CodecError> {
+export function checkCodecSpec(spec: AdapterSpec): Result<void, CodecError> {
   for (const [m, module] of spec.modules.entries()) {
     if (typeof module.name !== "string") return codecFail("bad-spec", `${moduleLabel(spec, m)}: name is not a string`);
     for (const field of ["d", "k", "rank"] as const) {

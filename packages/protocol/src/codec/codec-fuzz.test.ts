@@ -8,7 +8,7 @@ import { decodeUpdate } from "./decode-update";
 import { encodeUpdate } from "./encode-update";
 import { KINDS, PRECISIONS, caseArb, updateValueBytes } from "./update-arbitraries";
 import { maxDecodedBytes } from "./update-size";
-import { HEADER_BYTES } from "./wire-format";
+import { UPDATE_HEADER_BYTES } from "./wire-format";
 
 /** Codes only the encoder (or a bad spec) gives. */
 const ENCODE_ONLY: readonly CodecErrorCode[] = ["bad-spec", "bad-round", "bad-shape", "fp16-overflow"];
@@ -80,8 +80,8 @@ function mutate(bytes: Uint8Array, mutation: Mutation): Uint8Array {
       return Uint8Array.from([...bytes, ...mutation.extra]);
     case "splice-header":
       return Uint8Array.from([
-        ...pick(mutation.other).bytes.subarray(0, HEADER_BYTES),
-        ...bytes.subarray(HEADER_BYTES),
+        ...pick(mutation.other).bytes.subarray(0, UPDATE_HEADER_BYTES),
+        ...bytes.subarray(UPDATE_HEADER_BYTES),
       ]);
     case "splice": {
       const other = pick(mutation.other).bytes;
@@ -91,7 +91,7 @@ function mutate(bytes: Uint8Array, mutation: Mutation): Uint8Array {
       ]);
     }
     case "random-body":
-      return Uint8Array.from([...bytes.subarray(0, HEADER_BYTES), ...mutation.body]);
+      return Uint8Array.from([...bytes.subarray(0, UPDATE_HEADER_BYTES), ...mutation.body]);
     case "random":
       return mutation.bytes;
   }

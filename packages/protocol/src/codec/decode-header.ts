@@ -4,7 +4,7 @@
 import { ok, type AdapterSpec, type Precision, type Result, type UpdateKind } from "@airlora/core";
 import { codecFail, type CodecError } from "./codec-error";
 import { specFingerprint } from "./spec-fingerprint";
-import { HEADER_BYTES, UPDATE_CODEC_VERSION, UPDATE_MAGIC, kindOfCode, precisionOfCode } from "./wire-format";
+import { UPDATE_HEADER_BYTES, UPDATE_CODEC_VERSION, UPDATE_MAGIC, kindOfCode, precisionOfCode } from "./wire-format";
 
 /** What the receiver requires of an update beyond fitting the spec. */
 export interface DecodeExpectation {
@@ -35,8 +35,8 @@ export function readHeader(
       return codecFail("bad-magic", `not an AirLoRA update: it starts ${seen}, expected "ALRU" (0x41 0x4c 0x52 0x55)`);
     }
   }
-  if (length < HEADER_BYTES) {
-    return codecFail("truncated", `${length} bytes, shorter than the ${HEADER_BYTES}-byte header`);
+  if (length < UPDATE_HEADER_BYTES) {
+    return codecFail("truncated", `${length} bytes, shorter than the ${UPDATE_HEADER_BYTES}-byte header`);
   }
   const version = view.getUint8(4);
   if (version !== UPDATE_CODEC_VERSION) {

@@ -4,7 +4,7 @@
 import { denseSize, ok, type AdapterSpec, type Result } from "@airlora/core";
 import { codecFail, moduleLabel, type CodecError } from "./codec-error";
 import type { UpdateHeader } from "./decode-header";
-import { HEADER_BYTES, INDEX_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
+import { UPDATE_HEADER_BYTES, INDEX_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
 
 /** Per module: the kept ranks (soft), or the dA and dB entry counts (topk); empty for dense and b-only. */
 export interface ModuleLayout {
@@ -45,7 +45,7 @@ export function planLayout(
 ): Result<readonly ModuleLayout[], CodecError> {
   const valueBytes = bytesPerValue(header.precision);
   const length = view.byteLength;
-  let offset = HEADER_BYTES;
+  let offset = UPDATE_HEADER_BYTES;
   const truncated = (bytes: number, where: string): CodecError | undefined =>
     bytes <= length - offset
       ? undefined

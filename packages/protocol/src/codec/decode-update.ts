@@ -3,12 +3,12 @@
 // decode-layout.ts has matched every declared size against the spec, so a decoded update holds at most
 // maxDecodedBytes(spec) bytes of typed arrays, and at most twice bytes.length.
 import { denseSize, ok, type AdapterSpec, type AdapterUpdate, type Precision, type Result } from "@airlora/core";
-import { checkSpec } from "./check-spec";
+import { checkCodecSpec } from "./check-spec";
 import { denseLabel, moduleLabel, type CodecError } from "./codec-error";
 import { readHeader, type DecodeExpectation } from "./decode-header";
 import { planLayout, type ModuleLayout } from "./decode-layout";
 import { readValues } from "./value-io";
-import { HEADER_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
+import { UPDATE_HEADER_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
 
 export interface DecodedUpdate {
   readonly update: AdapterUpdate;
@@ -20,7 +20,7 @@ const NO_VALUES = new Float32Array(0);
 /** A cursor over a body whose layout is already checked; the first NaN or Infinity sticks as `error`. */
 function createReader(view: DataView, precision: Precision) {
   const valueBytes = bytesPerValue(precision);
-  let offset = HEADER_BYTES;
+  let offset = UPDATE_HEADER_BYTES;
   let error: CodecError | undefined;
   const into = (out: Float32Array, where: string): void => {
     if (error !== undefined) return;
@@ -124,7 +124,7 @@ export function decodeUpdate(
   bytes: Uint8Array,
   expect: DecodeExpectation = {},
 ): Result<DecodedUpdate, CodecError> {
-  const specCheck = checkSpec(spec);
+  const specCheck = checkCodecSpec(spec);
   if (!specCheck.ok) return specCheck;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const header = readHeader(spec, view, expect);

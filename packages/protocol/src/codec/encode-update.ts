@@ -8,13 +8,20 @@ import {
   type Precision,
   type Result,
 } from "@airlora/core";
-import { checkSpec } from "./check-spec";
+import { checkCodecSpec } from "./check-spec";
 import { checkUpdate } from "./check-update";
 import { denseLabel, moduleLabel, type CodecError } from "./codec-error";
 import { specFingerprint } from "./spec-fingerprint";
 import { encodedSize } from "./update-size";
 import { describeBadValue, writeValues } from "./value-io";
-import { HEADER_BYTES, UPDATE_CODEC_VERSION, UPDATE_MAGIC, bytesPerValue, kindCode, maskBytes } from "./wire-format";
+import {
+  UPDATE_HEADER_BYTES,
+  UPDATE_CODEC_VERSION,
+  UPDATE_MAGIC,
+  bytesPerValue,
+  kindCode,
+  maskBytes,
+} from "./wire-format";
 
 /** A cursor over the output; writing values returns the error, or undefined, so value writes chain with `??`. */
 interface Writer {
@@ -27,7 +34,7 @@ interface Writer {
 function createWriter(bytes: Uint8Array, precision: Precision): Writer {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const valueBytes = bytesPerValue(precision);
-  let offset = HEADER_BYTES;
+  let offset = UPDATE_HEADER_BYTES;
   return {
     values(values, where) {
       const bad = writeValues(view, offset, values, precision);
@@ -121,7 +128,7 @@ export function encodeUpdate(
   update: AdapterUpdate,
   precision: Precision,
 ): Result<Uint8Array, CodecError> {
-  const specCheck = checkSpec(spec);
+  const specCheck = checkCodecSpec(spec);
   if (!specCheck.ok) return specCheck;
   const updateCheck = checkUpdate(spec, update);
   if (!updateCheck.ok) return updateCheck;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AdapterSpec, SoftModuleUpdate } from "@airlora/core";
-import { checkSpec } from "./check-spec";
+import { checkCodecSpec } from "./check-spec";
 import { decodeUpdate } from "./decode-update";
 import { encodeUpdate } from "./encode-update";
 import { KINDS, PRECISIONS, caseArb, fullUpdate, specArb, updateValueBytes } from "./update-arbitraries";
@@ -98,10 +98,10 @@ describe("specs the codec refuses", () => {
     ],
   ];
 
-  it.each(cases)("%s, in checkSpec, encodeUpdate and decodeUpdate alike", (_, spec, reason) => {
-    expect(checkSpec(ok).ok).toBe(true);
+  it.each(cases)("%s, in checkCodecSpec, encodeUpdate and decodeUpdate alike", (_, spec, reason) => {
+    expect(checkCodecSpec(ok).ok).toBe(true);
     const results = [
-      checkSpec(spec),
+      checkCodecSpec(spec),
       encodeUpdate(spec, fullUpdate(ok, "dense"), "fp32"),
       decodeUpdate(spec, new Uint8Array(64)),
     ];

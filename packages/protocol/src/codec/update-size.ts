@@ -1,5 +1,5 @@
 // Exact sizes of encoded updates (DESIGN.md section 2), so a client can turn a byte budget into a number of soft
-// components and the coordinator can derive maxHttpBufferSize. All of them assume a spec checkSpec accepts.
+// components and the coordinator can derive maxHttpBufferSize. All of them assume a spec checkCodecSpec accepts.
 import {
   denseSize,
   type AdapterSpec,
@@ -8,7 +8,7 @@ import {
   type Precision,
   type UpdateKind,
 } from "@airlora/core";
-import { HEADER_BYTES, INDEX_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
+import { UPDATE_HEADER_BYTES, INDEX_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
 
 const UPDATE_KINDS: readonly UpdateKind[] = ["dense", "soft", "b-only", "topk"];
 
@@ -27,7 +27,7 @@ export function softComponentBytes(module: LoraModuleSpec, precision: Precision)
  */
 export function softOverheadBytes(spec: AdapterSpec, precision: Precision): number {
   const masks = spec.modules.reduce((sum, module) => sum + maskBytes(module.rank), 0);
-  return HEADER_BYTES + masks + denseValues(spec) * bytesPerValue(precision);
+  return UPDATE_HEADER_BYTES + masks + denseValues(spec) * bytesPerValue(precision);
 }
 
 /** The largest payload of one module for a kind: every rank kept, every topk index sent. */
@@ -51,7 +51,7 @@ function maxModuleBytes(module: LoraModuleSpec, kind: UpdateKind, valueBytes: nu
  */
 export function maxEncodedSize(spec: AdapterSpec, precision: Precision, kind?: UpdateKind): number {
   const valueBytes = bytesPerValue(precision);
-  const fixed = HEADER_BYTES + denseValues(spec) * valueBytes;
+  const fixed = UPDATE_HEADER_BYTES + denseValues(spec) * valueBytes;
   const ofKind = (of: UpdateKind): number =>
     spec.modules.reduce((sum, module) => sum + maxModuleBytes(module, of, valueBytes), fixed);
   return kind === undefined ? Math.max(...UPDATE_KINDS.map(ofKind)) : ofKind(kind);
@@ -70,7 +70,7 @@ export function maxDecodedBytes(spec: AdapterSpec): number {
 /** encodeUpdate(spec, update, precision) has exactly this length whenever it succeeds. */
 export function encodedSize(spec: AdapterSpec, update: AdapterUpdate, precision: Precision): number {
   const valueBytes = bytesPerValue(precision);
-  let size = HEADER_BYTES + denseValues(spec) * valueBytes;
+  let size = UPDATE_HEADER_BYTES + denseValues(spec) * valueBytes;
   spec.modules.forEach((module, m) => {
     switch (update.kind) {
       case "dense":

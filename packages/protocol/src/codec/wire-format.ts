@@ -7,7 +7,7 @@ export const UPDATE_MAGIC = [0x41, 0x4c, 0x52, 0x55] as const;
 /** Bumped on any change to the byte layout; a decoder refuses every other version. */
 export const UPDATE_CODEC_VERSION = 1;
 /** magic 4, version 1, kind 1, precision 1, reserved 1, round 4, module count 4, dense count 4, fingerprint 4. */
-export const HEADER_BYTES = 24;
+export const UPDATE_HEADER_BYTES = 24;
 /** A topk module starts with two u32 counts (dA entries, dB entries). */
 export const TOPK_COUNTS_BYTES = 8;
 /** A topk index is a u32. */
