@@ -17,14 +17,14 @@ export interface DecodedUpdate {
 
 const NO_VALUES = new Float32Array(0);
 
-/** A cursor over a body whose layout is already checked; the first NaN or Infinity sticks as `error`. */
+/** A cursor over a body whose layout is already checked; the first NaN or Infinity sticks as `error`, after which
+ * values are skipped (the offset still advances, so every read stays inside the checked layout). */
 function createReader(view: DataView, precision: Precision) {
   const valueBytes = bytesPerValue(precision);
   let offset = UPDATE_HEADER_BYTES;
   let error: CodecError | undefined;
   const into = (out: Float32Array, where: string): void => {
-    if (error !== undefined) return;
-    const bad = readValues(view, offset, out, precision);
+    const bad = error === undefined ? readValues(view, offset, out, precision) : -1;
     if (bad >= 0) {
       const at = offset + valueBytes * bad;
       const seen =
@@ -42,7 +42,10 @@ function createReader(view: DataView, precision: Precision) {
     },
     into,
     values(count: number, where: string): Float32Array {
-      if (error !== undefined) return NO_VALUES;
+      if (error !== undefined) {
+        offset += count * valueBytes;
+        return NO_VALUES;
+      }
       const out = new Float32Array(count);
       into(out, where);
       return out;

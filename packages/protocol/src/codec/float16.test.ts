@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FP16_MAX, float16BitsToFloat32, float32ToFloat16Bits, isFloat16NonFinite } from "./float16";
+import { FP16_MAX, float16BitsToFloat32, float16Table, float32ToFloat16Bits, isFloat16NonFinite } from "./float16";
 
 // Brute-force reference: every finite non-negative half, in increasing order of value (= of bits).
 const HALVES = Array.from({ length: 0x7c00 }, (_, bits) => float16BitsToFloat32(bits));
@@ -73,12 +73,14 @@ describe("float16 conversion", () => {
     expect(float16BitsToFloat32(0xfc00)).toBe(-Infinity);
   });
 
-  it("every finite half survives half -> float32 -> half bit for bit, and only exponent 31 is non-finite", () => {
+  it("every finite half survives half -> float32 -> half bit for bit, only exponent 31 is non-finite, and the decode table agrees", () => {
     const wrong: number[] = [];
+    const table = float16Table();
     for (let bits = 0; bits < 0x10000; bits += 1) {
       const value = float16BitsToFloat32(bits);
       const finite = !isFloat16NonFinite(bits);
-      if (Number.isFinite(value) !== finite || (finite && float32ToFloat16Bits(value) !== bits)) wrong.push(bits);
+      const back = finite && float32ToFloat16Bits(value) !== bits;
+      if (Number.isFinite(value) !== finite || back || !Object.is(table[bits], value)) wrong.push(bits);
     }
     expect(wrong).toEqual([]);
   });

@@ -5,12 +5,14 @@
 /** The largest finite half: (2 - 2^-10) * 2^15. Anything at or above 65520 rounds to Infinity. */
 export const FP16_MAX = 65504;
 
-const scratch = new DataView(new ArrayBuffer(4));
+// Bits of a float32: both views share one aligned buffer in native order, so no endianness question arises.
+const scratchFloat = new Float32Array(1);
+const scratchBits = new Uint32Array(scratchFloat.buffer);
 
 /** The half bit pattern nearest to `value` (first rounded to float32, as every Float32Array element already is). */
 export function float32ToFloat16Bits(value: number): number {
-  scratch.setFloat32(0, value, true);
-  const x = scratch.getUint32(0, true);
+  scratchFloat[0] = value;
+  const x = scratchBits[0] ?? 0;
   const sign = (x >>> 16) & 0x8000;
   const exponent = (x >>> 23) & 0xff;
   const mantissa = x & 0x7fffff;
@@ -44,4 +46,15 @@ export function float16BitsToFloat32(bits: number): number {
 /** True when a half bit pattern is NaN or +-Infinity. */
 export function isFloat16NonFinite(bits: number): boolean {
   return (bits & 0x7c00) === 0x7c00;
+}
+
+let halfTable: Float32Array | undefined;
+
+/** float16BitsToFloat32 for all 65536 patterns (256 KiB, built on first use): the decoder's fast path. */
+export function float16Table(): Float32Array {
+  if (halfTable === undefined) {
+    halfTable = new Float32Array(0x10000);
+    for (let bits = 0; bits < 0x10000; bits += 1) halfTable[bits] = float16BitsToFloat32(bits);
+  }
+  return halfTable;
 }

@@ -1,7 +1,7 @@
 // Reading and writing runs of LoRA values at any byte offset through a DataView (little-endian), so a Buffer
 // with an unaligned byteOffset is never viewed as a Float32Array. Both directions report the first bad value.
 import type { Precision } from "@airlora/core";
-import { FP16_MAX, float16BitsToFloat32, float32ToFloat16Bits, isFloat16NonFinite } from "./float16";
+import { FP16_MAX, float16Table, float32ToFloat16Bits, isFloat16NonFinite } from "./float16";
 
 /** Writes `values` from `offset`; returns the index of the first value it refuses (NaN, +-Infinity, beyond fp16), or -1. */
 export function writeValues(view: DataView, offset: number, values: Float32Array, precision: Precision): number {
@@ -34,10 +34,11 @@ export function readValues(view: DataView, offset: number, out: Float32Array, pr
     }
     return -1;
   }
+  const table = float16Table();
   for (let i = 0; i < n; i += 1) {
     const bits = view.getUint16(offset + 2 * i, true);
     if (isFloat16NonFinite(bits)) return i;
-    out[i] = float16BitsToFloat32(bits);
+    out[i] = table[bits] ?? NaN;
   }
   return -1;
 }
