@@ -19,7 +19,11 @@ export default defineConfig({
     target: "es2022",
     chunkSizeWarningLimit: 4096,
     rolldownOptions: {
-      input: { join: resolve(web, "index.html"), dashboard: resolve(web, "dashboard.html") },
+      input: {
+        join: resolve(web, "index.html"),
+        dashboard: resolve(web, "dashboard.html"),
+        lab: resolve(web, "lab.html"),
+      },
     },
   },
   worker: { format: "es" },

@@ -2,9 +2,10 @@
 // R(A, B) = ||offdiag(Â Â^T)||_F^2 + ||offdiag(B̂^T B̂)||_F^2, Â = A with unit rows, B̂ = B with unit columns.
 // The reference in @airlora/core (softRegulariser) defines the same value; a test holds the two together.
 import * as tf from "@tensorflow/tfjs-core";
+import { SOFT_EPS } from "@airlora/core";
 
-/** Guards the normalisation so that B = 0 (the LoRA init) gives R = 0 with finite gradients. */
-export const SOFT_EPSILON = 1e-8;
+/** Guards the normalisation so that B = 0 (the LoRA init) gives R = 0 with finite gradients (core's constant). */
+export const SOFT_EPSILON = SOFT_EPS;
 
 /** a: [r, k], b: [d, r]. */
 export function softRegulariserTf(a: tf.Tensor, b: tf.Tensor, eps: number = SOFT_EPSILON): tf.Scalar {

@@ -1,0 +1,26 @@
+// Numerical parity (DESIGN.md section 8): one LoRA training step on WebGPU gives the same loss and gradients as on
+// the cpu backend, in a real Chromium worker.
+import { expect, test } from "@playwright/test";
+import { E2E_ORIGIN } from "./coordinator";
+
+const TOLERANCE = 1e-3;
+
+test("a LoRA step on webgpu (and wasm, webgl) matches cpu within 1e-3 relative", async ({ page }) => {
+  await page.goto(`${E2E_ORIGIN}/lab?run=parity&backends=webgpu,webgl,wasm`);
+  await expect(page.getByTestId("lab-status")).toHaveAttribute("data-state", "done", { timeout: 150_000 });
+  const rows = page.getByTestId("parity-row");
+  await expect(rows).toHaveCount(3);
+  const webgpu = page.locator('[data-testid="parity-row"][data-backend="webgpu"]');
+  await expect(webgpu).toHaveAttribute("data-ok", "true");
+  for (const backend of ["webgpu", "webgl", "wasm"]) {
+    const row = page.locator(`[data-testid="parity-row"][data-backend="${backend}"]`);
+    if ((await row.getAttribute("data-ok")) !== "true") {
+      expect(backend, `only webgl may be missing here (no GPU for WebGL)`).toBe("webgl");
+      continue;
+    }
+    const lossDiff = Number(await row.getAttribute("data-loss-diff"));
+    const gradDiff = Number(await row.getAttribute("data-grad-diff"));
+    expect(lossDiff, `${backend} loss`).toBeLessThan(TOLERANCE);
+    expect(gradDiff, `${backend} gradients`).toBeLessThan(TOLERANCE);
+  }
+});

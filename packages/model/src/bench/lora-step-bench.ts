@@ -1,0 +1,101 @@
+// Speed figures for `npm run bench -- model`: a LoRA training step's time and its achieved GFLOP/s next to a plain
+// matMul's GFLOP/s on the same backend, so the ratio says how close training gets to the backend's own peak.
+import * as tf from "@tensorflow/tfjs-core";
+import { createRng, initAdapter } from "@airlora/core";
+import type { ModelConfig } from "../config/model-config";
+import { adapterSpecFor, type TaskHead } from "../lora/lora-targets";
+import { createGpt, disposeGpt } from "../transformer/gpt";
+import { initGpt2Weights } from "../weights/gpt2-layout";
+import { trainLocally } from "../training/local-trainer";
+import type { TrainingExamples } from "../training/training-data";
+
+export interface LoraStepFigures {
+  readonly preset: string;
+  readonly backend: string;
+  readonly batch: number;
+  readonly seqLen: number;
+  readonly firstStepMs: number;
+  readonly msPerStep: number;
+  readonly tokensPerSec: number;
+  readonly gflopsPerSec: number;
+  readonly matMulGflopsPerSec: number;
+}
+
+/** Forward FLOPs of the decoder for `tokens` tokens of context `seqLen` (2 per multiply-add). */
+export function forwardFlops(config: ModelConfig, batch: number, seqLen: number, task: TaskHead): number {
+  const d = config.nEmbd;
+  const tokens = batch * seqLen;
+  const perLayer = 2 * tokens * (3 * d * d + d * d + 8 * d * d) + 2 * 2 * batch * seqLen * seqLen * d;
+  const head = task.kind === "lm" ? 2 * tokens * d * config.vocabSize : 2 * batch * d * 2;
+  return config.nLayer * perLayer + head;
+}
+
+/** A LoRA step with a frozen base costs about twice the forward pass: backward needs input gradients through every
+ * frozen layer (one more pass) while the LoRA weight gradients are negligible. */
+export function loraStepFlops(config: ModelConfig, batch: number, seqLen: number, task: TaskHead): number {
+  return 2 * forwardFlops(config, batch, seqLen, task);
+}
+
+export async function benchLoraStep(
+  config: ModelConfig,
+  backend: string,
+  options: { batch: number; seqLen: number; steps: number },
+): Promise<LoraStepFigures> {
+  const task: TaskHead = { kind: "classifier", classes: 2 };
+  const spec = adapterSpecFor(config, { rank: 8, head: task });
+  const model = createGpt(config, initGpt2Weights(config, 1));
+  const rng = createRng(2);
+  const count = options.batch * 2;
+  const data: TrainingExamples = {
+    seqLen: options.seqLen,
+    tokens: Uint16Array.from({ length: count * options.seqLen }, () => 2 + rng.int(config.vocabSize - 2)),
+    lengths: new Uint16Array(count).fill(options.seqLen),
+    labels: Uint8Array.from({ length: count }, () => rng.int(2)),
+  };
+  try {
+    const adapter = initAdapter(spec, 3);
+    const train = (steps: number) =>
+      trainLocally(model, spec, task, adapter, data, {
+        steps,
+        batchSize: options.batch,
+        learningRate: 1e-3,
+        softLambda: 0.01,
+        seed: 1,
+      });
+    const first = await train(1); // includes shader compilation / kernel warm-up
+    const timed = await train(options.steps);
+    const msPerStep = timed.elapsedMs / options.steps;
+    return {
+      preset: config.preset,
+      backend,
+      batch: options.batch,
+      seqLen: options.seqLen,
+      firstStepMs: first.elapsedMs,
+      msPerStep,
+      tokensPerSec: (options.batch * options.seqLen * 1000) / msPerStep,
+      gflopsPerSec: loraStepFlops(config, options.batch, options.seqLen, task) / msPerStep / 1e6,
+      matMulGflopsPerSec: await benchMatMul(options.batch * options.seqLen, config.nEmbd, 4 * config.nEmbd),
+    };
+  } finally {
+    disposeGpt(model);
+  }
+}
+
+/** GFLOP/s of an [m, k] x [k, n] matMul on the active backend (the largest matMul of a training step). */
+export async function benchMatMul(m: number, k: number, n: number, repeats = 10): Promise<number> {
+  const a = tf.randomNormal([m, k]);
+  const b = tf.randomNormal([k, n]);
+  try {
+    await tf.matMul(a, b).data(); // warm-up
+    const started = tf.util.now();
+    for (let i = 0; i < repeats; i += 1) {
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+    }
+    const seconds = (tf.util.now() - started) / 1000;
+    return (2 * m * k * n * repeats) / seconds / 1e9;
+  } finally {
+    tf.dispose([a, b]);
+  }
+}
