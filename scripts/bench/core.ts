@@ -1,0 +1,133 @@
+// `npm run bench -- core`: the codec's encode/decode throughput and the aggregation time of 100 client updates of
+// the `tiny` adapter, each next to a plain memory copy of the same bytes on this machine (the ratio is the figure).
+import { cpus } from "node:os";
+import { performance } from "node:perf_hooks";
+import {
+  aggregationRule,
+  buildDenseUpdate,
+  buildSoftUpdate,
+  componentBytes,
+  createRng,
+  initAdapter,
+  type AdapterState,
+  type AdapterUpdate,
+  type Contribution,
+  type Precision,
+} from "@airlora/core";
+import { PRESETS, adapterSpecFor } from "@airlora/model";
+import { decodeUpdate, encodeUpdate, softOverheadBytes } from "@airlora/protocol";
+import { machineLine, printTable } from "./table";
+
+const CLIENTS = 100;
+const quick = process.argv.includes("--quick");
+const repeats = quick ? 2 : 5;
+const spec = adapterSpecFor(PRESETS.tiny, { rank: 8, head: { kind: "classifier", classes: 2 } });
+const global = initAdapter(spec, 1);
+const rng = createRng(2);
+
+/** A client's state after local training: every factor moved a little. */
+function localState(): AdapterState {
+  const jitter = (x: Float32Array, std: number): Float32Array => x.map((v) => v + rng.normal() * std);
+  return {
+    modules: global.modules.map((m) => ({ a: jitter(m.a, 0.01), b: jitter(m.b, 0.01) })),
+    dense: global.dense.map((t) => jitter(t, 0.01)),
+  };
+}
+
+function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: { reason: string } }): T {
+  if (!result.ok) throw new Error(result.error.reason);
+  return result.value;
+}
+
+/** Best-of-`repeats` seconds for fn. */
+function time(fn: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < repeats; i += 1) {
+    const started = performance.now();
+    fn();
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return best;
+}
+
+function memcpySeconds(bytes: number): number {
+  const source = new Uint8Array(bytes).fill(7);
+  const target = new Uint8Array(bytes);
+  return time(() => {
+    target.set(source);
+  });
+}
+
+const locals = Array.from({ length: CLIENTS }, localState);
+const rows: string[][] = [];
+const mbps = (bytes: number, seconds: number): string => (bytes / seconds / 1e6).toFixed(0);
+
+interface CodecCase {
+  readonly label: string;
+  readonly precision: Precision;
+  readonly makeUpdate: (local: AdapterState) => AdapterUpdate;
+}
+/** Half of all rank components, at fp16. */
+const halfBudget = spec.modules.reduce((sum, m) => sum + m.rank * componentBytes(m, "fp16"), 0) / 2;
+const codecCases: CodecCase[] = [
+  { label: "dense fp32", precision: "fp32", makeUpdate: (l) => unwrap(buildDenseUpdate(spec, global, l, 1)).update },
+  { label: "dense fp16", precision: "fp16", makeUpdate: (l) => unwrap(buildDenseUpdate(spec, global, l, 1)).update },
+  {
+    label: "soft fp16, half the ranks",
+    precision: "fp16",
+    makeUpdate: (l) => unwrap(buildSoftUpdate(spec, global, l, 1, halfBudget, "fp16")).update,
+  },
+];
+for (const { label, precision, makeUpdate } of codecCases) {
+  const updates = locals.map(makeUpdate);
+  let encoded: Uint8Array[] = [];
+  const encodeSeconds = time(() => {
+    encoded = updates.map((u) => unwrap(encodeUpdate(spec, u, precision)));
+  });
+  const bytes = encoded.reduce((sum, e) => sum + e.length, 0);
+  const decodeSeconds = time(() => {
+    for (const e of encoded) unwrap(decodeUpdate(spec, e));
+  });
+  const copy = memcpySeconds(bytes);
+  rows.push([
+    label,
+    (bytes / CLIENTS / 1024).toFixed(1),
+    mbps(bytes, encodeSeconds),
+    mbps(bytes, decodeSeconds),
+    mbps(bytes, copy),
+    `${((copy / encodeSeconds) * 100).toFixed(1)}% / ${((copy / decodeSeconds) * 100).toFixed(1)}%`,
+  ]);
+}
+printTable(
+  `Update codec, ${String(CLIENTS)} updates of the tiny adapter (rank 8 on q,v + head; ${machineLine()}, ${cpus()[0]?.model ?? ""})`,
+  ["update", "KiB each", "encode MB/s", "decode MB/s", "memcpy MB/s", "encode, decode time vs memcpy"],
+  rows,
+);
+console.log(`(soft overhead per update: ${String(softOverheadBytes(spec, "fp16"))} bytes)`);
+
+const aggregationRows: string[][] = [];
+for (const [rule, build] of [
+  ["fedit", (local: AdapterState) => unwrap(buildDenseUpdate(spec, global, local, 1)).update],
+  [
+    "soft",
+    (local: AdapterState) => unwrap(buildSoftUpdate(spec, global, local, 1, Number.MAX_SAFE_INTEGER, "fp32")).update,
+  ],
+] as const) {
+  const contributions: Contribution[] = locals.map((local, i) => ({ update: build(local), weight: 1 + (i % 7) }));
+  const seconds = time(() => {
+    unwrap(aggregationRule(rule).aggregate(spec, global, contributions));
+  });
+  const adapterBytes = 4 * global.modules.reduce((sum, m) => sum + m.a.length + m.b.length, 0);
+  const copy = memcpySeconds(adapterBytes * CLIENTS);
+  aggregationRows.push([
+    rule,
+    (seconds * 1000).toFixed(1),
+    (copy * 1000).toFixed(2),
+    `${(seconds / copy).toFixed(0)}x`,
+  ]);
+}
+printTable(
+  `Aggregation of ${String(CLIENTS)} client updates (all ranks sent), next to copying the same fp32 bytes once`,
+  ["rule", "aggregate ms", "memcpy ms", "aggregate / memcpy"],
+  aggregationRows,
+);
