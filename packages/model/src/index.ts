@@ -30,3 +30,5 @@ export { exampleCount, type TrainingExamples } from "./training/training-data";
 export { relativeDifference, stepGradients, type StepGradients } from "./training/step-gradients";
 export { parityFixture, type ParityFixture } from "./training/parity-fixture";
 export { benchLoraStep, benchMatMul, loraStepFlops, type LoraStepFigures } from "./bench/lora-step-bench";
+export * from "./tokenizer/index";
+export * from "./tasks/index";

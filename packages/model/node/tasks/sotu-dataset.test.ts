@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { presidentsOf, sotuEvaluationAddresses } from "../../src/tasks/sotu-partition";
+import { loadSotuAddresses } from "./sotu-dataset";
+
+describe("sotu dataset", () => {
+  it("has 233 addresses by 43 presidents in year order, and 14 held out for evaluation", () => {
+    const addresses = loadSotuAddresses();
+    expect(addresses).toHaveLength(233);
+    expect(presidentsOf(addresses)).toHaveLength(43);
+    expect(addresses.every((a, i) => i === 0 || (addresses[i - 1]?.year ?? 0) <= a.year)).toBe(true);
+    const held = sotuEvaluationAddresses(addresses).map((i) => addresses[i]?.year);
+    expect(held).toEqual([1808, 1816, 1824, 1836, 1876, 1896, 1908, 1920, 1945, 1953, 1961, 2000, 2008, 2016]);
+  });
+});
