@@ -39,7 +39,18 @@ if (!nodeOnly) {
 
 printTable(
   `LoRA training step, batch ${String(batch)} x 64 tokens, rank 8 on q and v (${machineLine()}, ${String(cpus().length)} cores ${cpus()[0]?.model ?? ""})`,
-  ["where", "model", "backend", "first step ms", "ms/step", "tokens/s", "step GFLOP/s", "matMul GFLOP/s", "ratio"],
+  [
+    "where",
+    "model",
+    "backend",
+    "first step ms",
+    "ms/step",
+    "tokens/s",
+    "step GFLOP/s",
+    "matMul GFLOP/s",
+    "ratio",
+    "peak MB",
+  ],
   rows.map((r) =>
     r.ok
       ? [
@@ -52,8 +63,9 @@ printTable(
           r.gflopsPerSec.toFixed(2),
           r.matMulGflopsPerSec.toFixed(2),
           `${((100 * r.gflopsPerSec) / r.matMulGflopsPerSec).toFixed(0)}%`,
+          r.peakMegabytes.toFixed(0),
         ]
-      : [r.where, r.preset, r.backend, r.reason.slice(0, 60), "", "", "", "", ""],
+      : [r.where, r.preset, r.backend, r.reason.slice(0, 60), "", "", "", "", "", ""],
   ),
 );
 console.log("step GFLOP/s counts 2x the forward pass (frozen base: input gradients only); ratio = step / matMul.");

@@ -2,7 +2,7 @@
 // matMul's GFLOP/s on the same backend, so the ratio says how close training gets to the backend's own peak.
 import * as tf from "@tensorflow/tfjs-core";
 import { createRng, initAdapter } from "@airlora/core";
-import type { ModelConfig } from "../config/model-config";
+import { parameterCount, type ModelConfig } from "../config/model-config";
 import { adapterSpecFor, type TaskHead } from "../lora/lora-targets";
 import { createGpt, disposeGpt } from "../transformer/gpt";
 import { initGpt2Weights } from "../weights/gpt2-layout";
@@ -19,6 +19,8 @@ export interface LoraStepFigures {
   readonly tokensPerSec: number;
   readonly gflopsPerSec: number;
   readonly matMulGflopsPerSec: number;
+  /** Peak tensor memory of one training step (tfjs profile), weights and adapter included. */
+  readonly peakMegabytes: number;
 }
 
 /** Forward FLOPs of the decoder for `tokens` tokens of context `seqLen` (2 per multiply-add). */
@@ -63,6 +65,9 @@ export async function benchLoraStep(
         seed: 1,
       });
     const first = await train(1); // includes shader compilation / kernel warm-up
+    const profile = await tf.profile(async () => {
+      await train(1);
+    });
     const timed = await train(options.steps);
     const msPerStep = timed.elapsedMs / options.steps;
     return {
@@ -75,6 +80,7 @@ export async function benchLoraStep(
       tokensPerSec: (options.batch * options.seqLen * 1000) / msPerStep,
       gflopsPerSec: loraStepFlops(config, options.batch, options.seqLen, task) / msPerStep / 1e6,
       matMulGflopsPerSec: await benchMatMul(options.batch * options.seqLen, config.nEmbd, 4 * config.nEmbd),
+      peakMegabytes: (profile.peakBytes + weightBytes(config)) / 1e6,
     };
   } finally {
     disposeGpt(model);
@@ -98,4 +104,9 @@ export async function benchMatMul(m: number, k: number, n: number, repeats = 10)
   } finally {
     tf.dispose([a, b]);
   }
+}
+
+/** The frozen base weights (float32), created before profiling starts and so not in its peak. */
+function weightBytes(config: ModelConfig): number {
+  return 4 * parameterCount(config);
 }
