@@ -10,7 +10,7 @@ const groupsArb = fc.array(
     }),
     { minLength: 1, maxLength: 5 },
   ),
-  { minLength: 1, maxLength: 5 },
+  { minLength: 1, maxLength: 6 },
 );
 
 function bruteForce(groups: readonly (readonly ChoiceItem[])[]): number {

@@ -1,12 +1,9 @@
 // Multiple-choice knapsack for TSFA stage 2 (DESIGN.md 4.5): at a fixed round latency every client picks one budget
 // option, each option costs a bandwidth share and loses some weighted energy; the shares must fit in 1.
 
-export interface ChoiceItem {
-  /** Bandwidth share this option needs (finite, >= 0). */
-  readonly cost: number;
-  /** Weighted energy it loses (>= 0). */
-  readonly value: number;
-}
+import { relax, type ChoiceItem } from "./knapsack-relaxation";
+
+export type { ChoiceItem } from "./knapsack-relaxation";
 
 export interface KnapsackSolution {
   /** Index of the chosen option per group. */
@@ -23,40 +20,61 @@ interface Point {
 }
 
 /**
- * Exact by dynamic programming over Pareto frontiers (Nemhauser-Ullmann): after each group, keep only the partial
- * choices that no other beats in both cost and value. Costs are real numbers, so there is no grid to round to and
- * no rounding error. A point is dropped early when even the cheapest options of the groups still to come would
- * overflow the capacity. If a frontier ever exceeds `maxPoints` (only with many clients and many options), it is
- * thinned to evenly spaced points; the answer stays feasible but may then miss the optimum slightly.
- * Among choices of equal value the cheaper one wins. Returns undefined when nothing fits.
+ * Exact dynamic programming over Pareto frontiers (Nemhauser-Ullmann), with bounds. After each group only the
+ * partial choices that no other beats in both cost and value are kept; costs stay real numbers, so there is no grid
+ * and no rounding. Two bounds keep the frontiers small: a partial choice is dropped when the cheapest options of
+ * the groups still to come would overflow the capacity, or when even the LP relaxation of those groups (with the
+ * share left) cannot bring it below the incumbent, an integer answer from the LP greedy with repair. Without the
+ * LP bound the frontiers grow exponentially with the number of clients.
+ * Past `maxPoints` (a safety net) a frontier is thinned to evenly spaced points: the answer stays feasible and no
+ * worse than the incumbent but may miss the optimum. Ties in value go to the cheaper choice. Returns undefined when
+ * nothing fits.
  */
 export function solveChoiceKnapsack(
   groups: readonly (readonly ChoiceItem[])[],
   capacity = 1,
-  maxPoints = 4096,
+  maxPoints = 512,
 ): KnapsackSolution | undefined {
+  if (groups.some((group) => group.length === 0)) return undefined;
+  const relaxation = relax(groups, capacity);
   const cheapestAfter: number[] = new Array<number>(groups.length + 1).fill(0);
-  for (let g = groups.length - 1; g >= 0; g -= 1) {
-    const cheapest = Math.min(...(groups[g] ?? []).map((item) => item.cost));
-    cheapestAfter[g] = (cheapestAfter[g + 1] ?? 0) + cheapest;
-  }
+  for (let g = groups.length - 1; g >= 0; g -= 1)
+    cheapestAfter[g] = (cheapestAfter[g + 1] ?? 0) + (groups[g]?.[relaxation.base[g] ?? 0]?.cost ?? Infinity);
   if (!((cheapestAfter[0] ?? Infinity) <= capacity)) return undefined;
+  const incumbent = evaluate(groups, relaxation.incumbent);
+  const target = incumbent.value - 1e-12 * Math.max(1, incumbent.value);
+
   const stages: Point[][] = [];
   let frontier: Point[] = [{ cost: 0, value: 0, parent: -1, option: -1 }];
   for (const [g, group] of groups.entries()) {
-    const room = capacity - (cheapestAfter[g + 1] ?? 0);
+    const after = cheapestAfter[g + 1] ?? 0;
     const candidates: Point[] = [];
     for (const [parent, point] of frontier.entries()) {
       for (const [option, item] of group.entries()) {
         const cost = point.cost + item.cost;
-        if (cost <= room) candidates.push({ cost, value: point.value + item.value, parent, option });
+        const room = capacity - cost - after;
+        if (room < 0) continue;
+        const value = point.value + item.value;
+        if (value + relaxation.lowerBound(g + 1, room) >= target) continue;
+        candidates.push({ cost, value, parent, option });
       }
     }
     frontier = thin(pareto(candidates), maxPoints);
-    if (frontier.length === 0) return undefined;
+    if (frontier.length === 0) return incumbent;
     stages.push(frontier);
   }
-  return backtrack(stages);
+  const found = backtrack(stages);
+  return found !== undefined && found.value < incumbent.value ? found : incumbent;
+}
+
+function evaluate(groups: readonly (readonly ChoiceItem[])[], choice: readonly number[]): KnapsackSolution {
+  let cost = 0;
+  let value = 0;
+  groups.forEach((group, g) => {
+    cost += group[choice[g] ?? 0]?.cost ?? Infinity;
+    value += group[choice[g] ?? 0]?.value ?? Infinity;
+  });
+  return { choice: [...choice], cost, value };
 }
 
 /** Points sorted by cost, each strictly better in value than every cheaper one. */
@@ -81,10 +99,8 @@ function thin(points: Point[], maxPoints: number): Point[] {
 }
 
 function backtrack(stages: readonly Point[][]): KnapsackSolution | undefined {
-  const final = stages.at(-1);
-  // The lowest value sits last on a Pareto frontier; with no groups the empty choice is the answer.
-  if (final === undefined) return { choice: [], cost: 0, value: 0 };
-  const best = final.at(-1);
+  // The lowest value sits last on a Pareto frontier.
+  const best = stages.at(-1)?.at(-1);
   if (best === undefined) return undefined;
   const choice: number[] = new Array<number>(stages.length).fill(0);
   let point: Point | undefined = best;

@@ -1,0 +1,108 @@
+// The outer search of TSFA stage 2 (DESIGN.md 4.5): which round latency T to aim for.
+//
+// The objective f(T) = V E*(T) + Q T, with E*(T) the least weighted energy lost at T, is not unimodal: E* falls in
+// steps as T grows (more time buys bigger budgets) and jumps up at every tau_n (client n is forced in and needs
+// share). So instead of golden section: an even grid (>= 32 points) plus every tau_n, then branch and bound.
+// Between two neighbouring points nobody enters or leaves, so E* only falls with T there, and on a cell (a, b]
+//   f(T) >= V E*(b) + Q a,
+// a valid lower bound. The cell with the lowest bound is split at its middle until no cell's bound can beat the
+// best objective found by more than the tolerance. Each evaluation also shortens its own answer to the least T at
+// which its budgets fit (the leftover share spent on a shorter round), and every T in [that T, m] is then dominated.
+
+import type { LatencyEvaluation } from "./evaluate-latency";
+
+export interface LatencySearchSettings {
+  readonly minSec: number;
+  readonly maxSec: number;
+  /** Latencies at which the set of included clients changes (the tau_n). */
+  readonly breakpointsSec: readonly number[];
+  readonly penaltyWeight: number;
+  readonly virtualQueue: number;
+  readonly gridPoints: number;
+  readonly relativeTolerance: number;
+  readonly maxEvaluations: number;
+}
+
+export interface LatencySearchResult {
+  readonly best: LatencyEvaluation;
+  readonly objective: number;
+  readonly evaluations: number;
+}
+
+interface Cell {
+  readonly lo: number;
+  readonly hi: number;
+  /** A lower bound of E* over the cell. */
+  readonly energyLb: number;
+}
+
+export function searchLatency(
+  evaluate: (latencySec: number) => LatencyEvaluation,
+  settings: LatencySearchSettings,
+): LatencySearchResult | undefined {
+  const { penaltyWeight: v, virtualQueue: q } = settings;
+  let best: { evaluation: LatencyEvaluation; objective: number } | undefined;
+  let evaluations = 0;
+  const run = (latencySec: number): LatencyEvaluation => {
+    evaluations += 1;
+    const evaluation = evaluate(latencySec);
+    if (Number.isFinite(evaluation.energy)) {
+      const objective = v * evaluation.energy + q * evaluation.fittedLatencySec;
+      const slack = 1e-12 * Math.max(1, Math.abs(objective));
+      // Ties go to the shorter round.
+      if (
+        best === undefined ||
+        objective < best.objective - slack ||
+        (objective <= best.objective + slack && evaluation.fittedLatencySec < best.evaluation.fittedLatencySec)
+      )
+        best = { evaluation, objective };
+    }
+    return evaluation;
+  };
+
+  const points = initialPoints(settings);
+  const cells: Cell[] = [];
+  let previous: number | undefined;
+  for (const point of points) {
+    const evaluation = run(point);
+    if (previous !== undefined && Number.isFinite(evaluation.energy)) {
+      const hi = Math.min(point, evaluation.fittedLatencySec);
+      if (hi > previous) cells.push({ lo: previous, hi, energyLb: evaluation.energy });
+    }
+    previous = point;
+  }
+
+  const lowerBound = (cell: Cell): number => v * cell.energyLb + q * cell.lo;
+  while (cells.length > 0 && evaluations < settings.maxEvaluations) {
+    let pick = 0;
+    cells.forEach((cell, i) => {
+      if (lowerBound(cell) < lowerBound(cells[pick] ?? cell)) pick = i;
+    });
+    const [cell] = cells.splice(pick, 1);
+    if (cell === undefined) break;
+    if (
+      best !== undefined &&
+      lowerBound(cell) >= best.objective - settings.relativeTolerance * Math.abs(best.objective)
+    )
+      break;
+    if (cell.hi - cell.lo <= 1e-12 * cell.hi) continue;
+    const mid = (cell.lo + cell.hi) / 2;
+    const evaluation = run(mid);
+    // Below mid E* is at least E*(mid); above the fitted latency the new answer dominates. If nothing fits at mid,
+    // nothing fits below it in this cell either.
+    if (Number.isFinite(evaluation.energy) && evaluation.fittedLatencySec > cell.lo)
+      cells.push({ lo: cell.lo, hi: Math.min(mid, evaluation.fittedLatencySec), energyLb: evaluation.energy });
+    cells.push({ lo: mid, hi: cell.hi, energyLb: cell.energyLb });
+  }
+  return best === undefined ? undefined : { best: best.evaluation, objective: best.objective, evaluations };
+}
+
+function initialPoints(settings: LatencySearchSettings): number[] {
+  const { minSec, maxSec, gridPoints } = settings;
+  // The last point is exactly maxSec (where everything is known to fit), not a rounded neighbour of it.
+  const points = Array.from({ length: gridPoints }, (_, i) =>
+    i === gridPoints - 1 ? maxSec : minSec + ((maxSec - minSec) * i) / (gridPoints - 1),
+  );
+  for (const tau of settings.breakpointsSec) if (tau > minSec && tau < maxSec) points.push(tau);
+  return [...new Set(points)].sort((a, b) => a - b);
+}
