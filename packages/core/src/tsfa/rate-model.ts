@@ -55,28 +55,28 @@ export function requiredShare(model: RateModel, totalBandwidth: number, bits: nu
 
 /**
  * Solves beta ln(1 + a / beta) = y for beta in (0, 1], with y = rate ln2 / W and a the full-band SNR. The left
- * side f is increasing and concave with f(0) = 0, so Newton from the left of the root climbs monotonically to it
- * (quadratically) and a step from the right lands at or left of it; once Newton has converged from the left, one
- * probe just to the right closes the bracket. Bisection guards any step that leaves the bracket. About 6 function
- * evaluations instead of 50 for plain bisection, which matters: the solver calls this per client, per budget
- * option, per candidate round latency. Returns the bracket's upper end: a share that is always enough, within
- * 1e-13 (relative) of the exact one.
+ * side f is increasing and concave with f(0) = 0, so f(beta) >= beta f(1) and y / f(1) is an upper bound of the
+ * root: a good first guess. Newton from the right lands at or left of the root, and from the left climbs
+ * monotonically to it (quadratically); once it has converged, one probe just to the right closes the bracket.
+ * Bisection guards any step that leaves the bracket. About 4 logarithms instead of 50 for plain bisection, which
+ * matters: this is the innermost loop of stage 2 (per client, per budget option, per candidate round latency).
+ * Returns the bracket's upper end: a share that is always enough, within 1e-10 (relative) of the exact one.
  */
 function shannonShare(rateBitsPerSec: number, bandwidthHz: number, snrFullBand: number): number {
   const y = (rateBitsPerSec * Math.LN2) / bandwidthHz;
-  const f = (beta: number): number => beta * Math.log1p(snrFullBand / beta);
-  if (f(1) < y) return Infinity;
+  const full = Math.log1p(snrFullBand);
+  if (full < y) return Infinity;
   let lo = 0;
   let hi = 1;
-  let x = 1;
+  let x = Math.min(1, y / full);
   for (let iter = 0; iter < 200; iter += 1) {
-    const gap = f(x) - y;
+    const log = Math.log1p(snrFullBand / x);
+    const gap = x * log - y;
     if (gap >= 0) hi = x;
     else lo = x;
-    if (hi - lo <= 1e-13 * hi) break;
-    const slope = Math.log1p(snrFullBand / x) - snrFullBand / (x + snrFullBand);
-    let next = x - gap / slope;
-    if (gap < 0 && Math.abs(next - x) <= 1e-14 * x) next = x * (1 + 5e-14);
+    if (hi - lo <= 1e-10 * hi) break;
+    let next = x - gap / (log - snrFullBand / (x + snrFullBand));
+    if (gap < 0 && Math.abs(next - x) <= 1e-11 * x) next = x * (1 + 5e-11);
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
     x = next;
   }

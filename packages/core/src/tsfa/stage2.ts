@@ -48,7 +48,7 @@ export function solveStage2(input: Stage2Input, options: Stage2Options = {}): Re
     penaltyWeight: input.penaltyWeight / scale,
     virtualQueue: input.virtualQueue / scale,
     gridPoints: Math.max(MIN_GRID_POINTS, options.gridPoints ?? MIN_GRID_POINTS),
-    relativeTolerance: options.relativeTolerance ?? 1e-6,
+    relativeTolerance: options.relativeTolerance ?? 1e-4,
     maxEvaluations: options.maxEvaluations ?? 2000,
   });
   if (found === undefined)
