@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { budgetOptions } from "./budget-options";
-import { selectComponents, type Component } from "./select-components";
+import { selectComponents, type ComponentCost } from "./select-components";
 
 const componentsArb = fc.array(
   fc.record({
@@ -12,7 +12,7 @@ const componentsArb = fc.array(
 );
 
 /** Energy fraction the client's own rule loses with a total byte budget, by direct simulation. */
-function lostAt(components: readonly Component[], overheadBytes: number, byteBudget: number): number {
+function lostAt(components: readonly ComponentCost[], overheadBytes: number, byteBudget: number): number {
   const total = components.reduce((s, c) => s + c.energy, 0);
   if (total === 0) return 0;
   return 1 - selectComponents(components, byteBudget - overheadBytes).energyKept / total;

@@ -1,7 +1,7 @@
 // The byte budgets worth considering for one client (DESIGN.md 4.5, stage 2): the breakpoints of its own
 // selection rule. Between two breakpoints a bigger budget keeps the same components, so it only costs bandwidth.
 
-import { selectionOrder, type Component } from "./select-components";
+import { selectionOrder, type ComponentCost } from "./select-components";
 
 export interface BudgetOption {
   /** Total bytes the client may send: overhead + the kept components' bytes (or minBytes, if larger). */
@@ -26,7 +26,7 @@ export interface BudgetOption {
  * and the last always), which keeps every option exact but leaves gaps the solver cannot use.
  */
 export function budgetOptions(
-  components: readonly Component[],
+  components: readonly ComponentCost[],
   overheadBytes: number,
   minBytes: number,
   maxOptions = 512,

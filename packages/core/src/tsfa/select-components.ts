@@ -1,27 +1,15 @@
-// A private copy of the client's selection rule (DESIGN.md 4.3), so that TSFA predicts exactly what a client keeps
-// under the byte budget it is given. Same names and contract as packages/core/src/soft/select-components.ts: once
-// that file is settled, replace this body with `export * from "../soft/select-components";`.
-//
-// The rule: visit components by energy / bytes, highest first (ties: lower index first), keep each one that still
-// fits in what is left of the budget, skip one that does not and keep trying the smaller ones after it. Components
-// with energy <= 0, non-finite energy or bytes <= 0 are never kept.
+// TSFA predicts what a client will keep under a byte budget with the client's own rule (DESIGN.md 4.3), which lives
+// in ../soft/select-components.ts: greedy by energy per byte, ties by lower index, skipping components that do not
+// fit and trying the smaller ones after them; components with energy <= 0 or bytes <= 0 are never kept.
+// Stage 2 also needs the order in which that rule visits components (its breakpoints follow from it); soft does not
+// export it, so it is restated here and a test checks that a fill along this order keeps exactly what soft keeps.
 
-export interface Component {
-  /** s_i^2, the energy sending this component keeps. */
-  readonly energy: number;
-  /** What sending it costs, > 0. */
-  readonly bytes: number;
-}
+import type { ComponentCost } from "../soft/select-components";
 
-export interface Selection {
-  /** kept[i]: component i is sent. */
-  readonly kept: boolean[];
-  readonly bytesUsed: number;
-  readonly energyKept: number;
-}
+export { selectComponents, type ComponentCost, type ComponentSelection } from "../soft/select-components";
 
-/** The order in which the rule visits components: the keepable ones, by energy per byte, ties by index. */
-export function selectionOrder(items: readonly Component[]): number[] {
+/** The keepable components in the order the selection rule visits them: by energy / bytes, ties by index. */
+export function selectionOrder(items: readonly ComponentCost[]): number[] {
   const order: number[] = [];
   for (const [i, item] of items.entries()) {
     const valid = Number.isFinite(item.energy) && Number.isFinite(item.bytes) && item.bytes > 0;
@@ -32,18 +20,4 @@ export function selectionOrder(items: readonly Component[]): number[] {
     return item === undefined ? 0 : item.energy / item.bytes;
   };
   return order.sort((x, y) => ratio(y) - ratio(x) || x - y);
-}
-
-export function selectComponents(items: readonly Component[], byteBudget: number): Selection {
-  const kept = items.map(() => false);
-  let bytesUsed = 0;
-  let energyKept = 0;
-  for (const i of selectionOrder(items)) {
-    const item = items[i];
-    if (item === undefined || bytesUsed + item.bytes > byteBudget) continue;
-    kept[i] = true;
-    bytesUsed += item.bytes;
-    energyKept += item.energy;
-  }
-  return { kept, bytesUsed, energyKept };
 }

@@ -1,7 +1,7 @@
 // Inputs and outputs of TSFA stage 2 (DESIGN.md 4.5): one round's bandwidth shares and byte budgets.
 
 import type { RateModel } from "./rate-model";
-import type { Component } from "./select-components";
+import type { ComponentCost } from "./select-components";
 
 export interface Stage2Participant {
   readonly clientId: string;
@@ -15,7 +15,7 @@ export interface Stage2Participant {
    * energy (normalised here, so any positive scale works) and its bytes on the wire (an integer). The client keeps
    * components by the rule in select-components.ts, so only the budget matters, not which components.
    */
-  readonly components: readonly Component[];
+  readonly components: readonly ComponentCost[];
 }
 
 export interface Stage2Input {
