@@ -27,16 +27,7 @@ export interface ComponentSelection {
  * O(n log n).
  */
 export function selectComponents(items: readonly ComponentCost[], byteBudget: number): ComponentSelection {
-  const order: number[] = [];
-  for (const [i, item] of items.entries()) {
-    const valid = Number.isFinite(item.energy) && Number.isFinite(item.bytes) && item.bytes > 0;
-    if (valid && item.energy > 0) order.push(i);
-  }
-  const ratio = (i: number): number => {
-    const item = items[i];
-    return item === undefined ? 0 : item.energy / item.bytes;
-  };
-  order.sort((x, y) => ratio(y) - ratio(x) || x - y);
+  const order = selectionOrder(items);
   const kept = items.map(() => false);
   let bytesUsed = 0;
   let energyKept = 0;
@@ -48,4 +39,19 @@ export function selectComponents(items: readonly ComponentCost[], byteBudget: nu
     energyKept += item.energy;
   }
   return { kept, bytesUsed, energyKept };
+}
+
+/** The keepable components in the order the rule visits them: by energy / bytes descending, ties by lower index.
+ * TSFA derives a client's budget breakpoints from this same order. */
+export function selectionOrder(items: readonly ComponentCost[]): number[] {
+  const order: number[] = [];
+  for (const [i, item] of items.entries()) {
+    const valid = Number.isFinite(item.energy) && Number.isFinite(item.bytes) && item.bytes > 0;
+    if (valid && item.energy > 0) order.push(i);
+  }
+  const ratio = (i: number): number => {
+    const item = items[i];
+    return item === undefined ? 0 : item.energy / item.bytes;
+  };
+  return order.sort((x, y) => ratio(y) - ratio(x) || x - y);
 }
