@@ -14,7 +14,7 @@ import { createGpt } from "../src/transformer/gpt";
 import { evaluateAdapter, type Evaluation } from "../src/training/evaluate";
 import { trainLocally } from "../src/training/local-trainer";
 import type { TrainingExamples } from "../src/training/training-data";
-import { loadBaseModel } from "./load-model";
+import { loadBaseModel, modelDir } from "./load-model";
 import { prepareTask } from "./tasks/prepare-task";
 import { loadSpamEmails } from "./tasks/spam-dataset";
 
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     lr: { type: "string", default: "0.003" },
     "sotu-eval": { type: "string", default: "200" },
     backend: { type: "string", default: "wasm" },
+    "model-dir": { type: "string" },
   },
 });
 const preset = values.preset as PresetName;
@@ -37,7 +38,7 @@ const seed = Number(values.seed);
 const batch = Number(values.batch);
 await tf.setBackend(values.backend);
 
-const base = loadBaseModel(preset);
+const base = loadBaseModel(preset, values["model-dir"] ?? modelDir(preset));
 if (!base.ok) throw new Error(base.error.reason);
 const files = base.value;
 const model = createGpt(files.config, files.weights);
