@@ -1,7 +1,7 @@
 // The task losses a participant trains: classification through the dense head, or next-token LM.
 import * as tf from "@tensorflow/tfjs-core";
 import type { TaskHead } from "../lora/lora-targets";
-import { type ForwardOptions, type GptModel, hiddenStates, lastTokenStates } from "../transformer/gpt";
+import { type ForwardOptions, type GptModel, hiddenStates, meanTokenStates } from "../transformer/gpt";
 import { lmLoss } from "./lm-loss";
 
 export interface Batch {
@@ -21,7 +21,7 @@ export function classifierLogits(
 ): tf.Tensor2D {
   const [weight, bias] = head;
   if (weight === undefined || bias === undefined) throw new Error("a classifier needs head.weight and head.bias");
-  const states = lastTokenStates(hiddenStates(model, batch.tokens, options), batch.lengths);
+  const states = meanTokenStates(hiddenStates(model, batch.tokens, options), batch.lengths);
   return tf.add(tf.matMul(states, weight), bias);
 }
 

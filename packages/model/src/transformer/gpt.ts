@@ -96,11 +96,14 @@ export function lmLogits(model: GptModel, hidden: tf.Tensor3D): tf.Tensor2D {
   return tf.matMul(tf.reshape(hidden, [batch * time, n]), weight(model, "wte.weight"), false, true);
 }
 
-/** The hidden state of each sequence's last real token [B, nEmbd] (sequences are right-padded). */
-export function lastTokenStates(hidden: tf.Tensor3D, lengths: tf.Tensor1D): tf.Tensor2D {
+/** The mean of each sequence's final hidden states over its real tokens [B, nEmbd] (sequences are right-padded).
+ * Mean pooling gives a small, briefly pretrained model a steadier summary than the last token alone. */
+export function meanTokenStates(hidden: tf.Tensor3D, lengths: tf.Tensor1D): tf.Tensor2D {
   const time = hidden.shape[1];
-  const pick = tf.expandDims(tf.oneHot(tf.sub(lengths, tf.scalar(1, "int32")), time), 2); // [B, T, 1]
-  return tf.sum(tf.mul(hidden, pick), 1);
+  const positions = tf.expandDims(tf.range(0, time, 1, "int32"), 0); // [1, T]
+  const mask = tf.cast(tf.less(positions, tf.expandDims(lengths, 1)), "float32"); // [B, T]
+  const summed = tf.sum(tf.mul(hidden, tf.expandDims(mask, 2)), 1); // [B, d]
+  return tf.div(summed, tf.expandDims(tf.cast(lengths, "float32"), 1));
 }
 
 function weight(model: GptModel, name: string): tf.Tensor {
