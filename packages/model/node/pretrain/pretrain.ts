@@ -147,6 +147,7 @@ while (step < options.steps) {
   adamStep(params, clipped, adam, lr, { weightDecay: 0.01 }, decay);
   const loss = (await value.data())[0] ?? Number.NaN;
   tf.dispose([value, batch, ...Object.values(clipped)]);
+  await new Promise((resolve) => setImmediate(resolve)); // lets the progress bar's timer draw in non-TTY logs
   recentLoss = Number.isNaN(recentLoss) ? loss : 0.9 * recentLoss + 0.1 * loss;
   step += 1;
   elapsedMs = Date.now() - started;

@@ -75,6 +75,9 @@ export async function trainLocally(
       } finally {
         tf.dispose([batch.tokens, batch.lengths, ...(batch.labels === undefined ? [] : [batch.labels])]);
       }
+      // Give the event loop a turn: a Node virtual client must keep its socket alive while it trains, and awaiting
+      // an already-resolved tensor read does not yield to timers or I/O.
+      await nextMacrotask();
       lossSum += lastLoss;
       tokens += batch.tokenCount;
       const elapsedMs = nowMs() - started;
@@ -97,6 +100,13 @@ export async function trainLocally(
     disposeAdamState(adam);
     disposeBound(bound);
   }
+}
+
+/** setTimeout exists in browsers, workers and Node; this package compiles without DOM or Node types on purpose. */
+const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown };
+
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => timers.setTimeout(resolve, 0));
 }
 
 function nowMs(): number {
