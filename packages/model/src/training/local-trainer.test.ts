@@ -104,4 +104,24 @@ describe("local LoRA trainer", () => {
     const [x, y] = [await run(), await run()];
     expect(x.adapter.modules[0]?.b).toEqual(y.adapter.modules[0]?.b);
   });
+
+  it("lets timers and I/O run between steps (a virtual client's socket must stay served)", async () => {
+    let stepWhenTimerFired = -1;
+    let step = 0;
+    setTimeout(() => {
+      stepWhenTimerFired = step;
+    }, 0);
+    await trainLocally(model, spec, task, startAdapter(8), toyData(8, 4), {
+      steps: 3,
+      batchSize: 4,
+      learningRate: 1e-2,
+      softLambda: 0,
+      seed: 2,
+      onProgress: (p) => {
+        step = p.step;
+      },
+    });
+    expect(stepWhenTimerFired).toBeGreaterThanOrEqual(0);
+    expect(stepWhenTimerFired).toBeLessThan(3);
+  });
 });
