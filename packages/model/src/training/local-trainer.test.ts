@@ -108,7 +108,7 @@ describe("local LoRA trainer", () => {
   it("lets timers and I/O run between steps (a virtual client's socket must stay served)", async () => {
     let stepWhenTimerFired = -1;
     let step = 0;
-    setTimeout(() => {
+    (globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown }).setTimeout(() => {
       stepWhenTimerFired = step;
     }, 0);
     await trainLocally(model, spec, task, startAdapter(8), toyData(8, 4), {
