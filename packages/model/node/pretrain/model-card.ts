@@ -32,7 +32,7 @@ layout) pretrained from scratch in this repository, so that AirLoRA runs with no
 |---|---|
 | layers / heads / width | ${String(c.nLayer)} / ${String(c.nHead)} / ${String(c.nEmbd)} |
 | context | ${String(c.nCtx)} tokens |
-| vocabulary | ${String(c.vocabSize)} (GPT-2 BPE restricted to the most frequent tokens, byte fallback; \`tokenizer.json\`) |
+| vocabulary | ${String(c.vocabSize)} (GPT-2 BPE restricted to the most frequent tokens, missing tokens re-merged from ours (bytes at worst); \`tokenizer.json\`) |
 | parameters | ${facts.parameters.toLocaleString("en-US")} (${((facts.parameters * 4) / 1e6).toFixed(1)} MB as float32) |
 | file | \`model.safetensors\`, sha256 \`${facts.sha256}\` |
 

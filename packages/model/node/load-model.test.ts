@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs";
+import { describe, expect, it } from "vitest";
+import { createTokenizer } from "../src/tokenizer/tokenizer";
+import { createGpt, disposeGpt, hiddenStates, lmLogits } from "../src/transformer/gpt";
+import { sha256Hex } from "./files";
+import { loadBaseModel, modelDir } from "./load-model";
+
+describe("committed base models", () => {
+  for (const preset of ["nano", "tiny"] as const) {
+    it(`${preset}: loads, matches its model card's sha256 and predicts text better than chance`, async () => {
+      await tf.setBackend("cpu");
+      const files = loadBaseModel(preset);
+      if (!files.ok) throw new Error(files.error.reason);
+      const card = readFileSync(join(modelDir(preset), "MODEL_CARD.md"), "utf8");
+      expect(card).toContain(sha256Hex(files.value.modelBytes));
+
+      const tokenizer = createTokenizer(files.value.vocab);
+      const ids = tokenizer.encode("It was the best of times, it was the worst of times, it was the age of wisdom.");
+      const model = createGpt(files.value.config, files.value.weights);
+      try {
+        const loss = tf.tidy(() => {
+          const input = tf.tensor2d(ids.slice(0, -1), [1, ids.length - 1], "int32");
+          const logits = lmLogits(model, hiddenStates(model, input));
+          const targets = tf.tensor1d(ids.slice(1), "int32");
+          const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, files.value.config.vocabSize)), 1);
+          return -(tf.mean(picked).dataSync()[0] ?? Number.NaN);
+        });
+        // A uniform guess costs ln(vocab) nats per token; a pretrained model must do clearly better.
+        expect(loss).toBeLessThan(Math.log(files.value.config.vocabSize) - 1);
+      } finally {
+        disposeGpt(model);
+      }
+    });
+  }
+
+  it("refuses a folder whose config does not match the preset", () => {
+    const files = loadBaseModel("nano", modelDir("tiny"));
+    expect(!files.ok && files.error.reason).toMatch(/does not match the nano preset/u);
+  });
+});
