@@ -1,7 +1,7 @@
 // `npm run bench -- model`: LoRA training step time, tokens/s and achieved GFLOP/s for nano and tiny per backend,
 // each next to a plain matMul's GFLOP/s on the same backend. Node (wasm, cpu) here; Chromium (webgpu, webgl,
 // wasm) through the device lab page of a real coordinator. Flags: --quick (fewer steps), --node-only.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -71,6 +71,16 @@ printTable(
 console.log("step GFLOP/s counts 2x the forward pass (frozen base: input gradients only); ratio = step / matMul.");
 
 async function chromiumRows(): Promise<Row[]> {
+  // The lab page must match this checkout's model code.
+  const build = spawnSync(
+    process.execPath,
+    [join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
+  if (build.status !== 0) throw new Error("vite build failed");
   const port = 8190 + Math.floor(Math.random() * 100);
   const server = spawn(
     process.execPath,
