@@ -7,14 +7,20 @@ interface Platform {
 
 const platform = globalThis as unknown as Platform;
 const encoder = new platform.TextEncoder();
-const strictDecoder = new platform.TextDecoder("utf-8", { fatal: true });
 const lenientDecoder = new platform.TextDecoder("utf-8", { fatal: false });
+const strictDecoder = new platform.TextDecoder("utf-8", { fatal: true });
 
-export function utf8Encode(text: string): Uint8Array {
+/** UTF-8 bytes of `text`; a lone surrogate becomes U+FFFD (EF BF BD), as in every TextEncoder. */
+export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** Decodes UTF-8; `strict` throws on malformed input (callers catch it), otherwise U+FFFD replaces bad bytes. */
-export function utf8Decode(bytes: Uint8Array, strict = false): string {
-  return (strict ? strictDecoder : lenientDecoder).decode(bytes);
+/** Lenient decoding: each malformed sequence becomes U+FFFD, so any byte string decodes. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return lenientDecoder.decode(bytes);
+}
+
+/** Strict decoding: throws a TypeError on malformed UTF-8 (callers that must refuse bad input catch it). */
+export function decodeUtf8Strict(bytes: Uint8Array): string {
+  return strictDecoder.decode(bytes);
 }

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { utf8Encode } from "../text-codec";
+import { encodeUtf8 } from "../text-codec";
 import { readSafetensors, writeSafetensors, type NamedTensor } from "./safetensors";
 
 function file(header: unknown, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const json = utf8Encode(JSON.stringify(header));
+  const json = encodeUtf8(JSON.stringify(header));
   const out = new Uint8Array(8 + json.length + data.length);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);

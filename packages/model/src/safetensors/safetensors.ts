@@ -3,7 +3,7 @@
 // "__metadata__"?: {string: string}}, then the tensor bytes (offsets relative to the end of the header).
 // We write F32; we read F32, F16 and BF16 (as found in GPT-2-family checkpoints) into Float32Array.
 import { fail, ok, type Result } from "@airlora/core";
-import { utf8Decode, utf8Encode } from "../text-codec";
+import { decodeUtf8Strict, encodeUtf8 } from "../text-codec";
 
 export interface NamedTensor {
   readonly shape: readonly number[];
@@ -28,7 +28,7 @@ export function writeSafetensors(tensors: TensorMap, metadata: Readonly<Record<s
     header[name] = { dtype: "F32", shape: tensor.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
-  let json = utf8Encode(JSON.stringify(header));
+  let json = encodeUtf8(JSON.stringify(header));
   // Pad the header with spaces so the data starts 8-byte aligned (allowed by the format).
   const padded = Math.ceil(json.length / 8) * 8;
   if (padded !== json.length) {
@@ -67,7 +67,7 @@ export function readSafetensors(bytes: Uint8Array): Result<SafetensorsFile> {
   }
   let header: unknown;
   try {
-    header = JSON.parse(utf8Decode(bytes.subarray(8, 8 + headerLength), true));
+    header = JSON.parse(decodeUtf8Strict(bytes.subarray(8, 8 + headerLength)));
   } catch (error) {
     return bad(`header is not UTF-8 JSON: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,6 +1,6 @@
 // Undoing the two MIME content-transfer-encodings the SpamAssassin emails use. Crude on purpose: the result feeds
 // a tokenizer, so undecodable bytes become U+FFFD (bytes are read as UTF-8, the most common charset here).
-import { decodeUtf8 } from "../tokenizer/utf8";
+import { decodeUtf8 } from "../text-codec";
 
 const HEX = /^[0-9A-Fa-f]{2}$/u;
 

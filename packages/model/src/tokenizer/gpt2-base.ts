@@ -4,7 +4,7 @@
 import bpeRanks from "gpt-tokenizer/bpeRanks/r50k_base";
 import { encode } from "gpt-tokenizer/encoding/r50k_base";
 import { bytePairMerge, bytesKey } from "./byte-pair-merge";
-import { encodeUtf8 } from "./utf8";
+import { encodeUtf8 } from "../text-codec";
 
 export const GPT2_VOCAB_SIZE = 50257;
 /** GPT-2's own `<|endoftext|>`; never produced by `gpt2Encode`, which treats special-token text as plain text. */

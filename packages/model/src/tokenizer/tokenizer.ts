@@ -4,7 +4,7 @@
 import { bytePairMerge, bytesKey } from "./byte-pair-merge";
 import { GPT2_VOCAB_SIZE, gpt2ByteTable, gpt2Encode, gpt2TokenBytes } from "./gpt2-base";
 import { BYTE_ID_OFFSET, EOS_ID, FIXED_TOKEN_COUNT, PAD_ID, type TokenizerVocab } from "./tokenizer-vocab";
-import { decodeUtf8, encodeUtf8 } from "./utf8";
+import { decodeUtf8, encodeUtf8 } from "../text-codec";
 
 export interface Tokenizer {
   readonly vocabSize: number;
