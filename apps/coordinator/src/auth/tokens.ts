@@ -19,3 +19,8 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/iu.exec(header ?? "");
   return match?.[1];
 }
+
+/** The token a socket.io client presented as `auth: { token }` in its handshake, or undefined. */
+export function handshakeToken(auth: unknown): unknown {
+  return typeof auth === "object" && auth !== null && "token" in auth ? auth.token : undefined;
+}

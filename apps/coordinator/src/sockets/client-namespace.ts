@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { Namespace, Socket } from "socket.io";
 import { type ErrorMessage, Hello, PROTOCOL_VERSION, parseMessage, type Welcome } from "@airlora/protocol";
-import { newToken, tokenMatches } from "../auth/tokens";
+import { newToken, handshakeToken, tokenMatches } from "../auth/tokens";
 import type { ClientStore } from "../clients/client-store";
 import { admit, clientOfSocket, invalidMessageFrom, socketClosed } from "../clients/registry";
 import type { Logger } from "../log";
@@ -26,8 +26,7 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
   const now = deps.now ?? Date.now;
 
   nsp.use((socket, next) => {
-    const auth: unknown = socket.handshake.auth;
-    const token = typeof auth === "object" && auth !== null && "token" in auth ? auth.token : undefined;
+    const token = handshakeToken(socket.handshake.auth);
     if (tokenMatches(token, deps.joinToken)) {
       next();
       return;

@@ -2,7 +2,7 @@
 // every change. Observers send nothing yet; anything they send is refused like on /client.
 import type { Namespace } from "socket.io";
 import type { ClientsSnapshot, ErrorMessage } from "@airlora/protocol";
-import { tokenMatches } from "../auth/tokens";
+import { handshakeToken, tokenMatches } from "../auth/tokens";
 import type { ClientStore } from "../clients/client-store";
 import { summaries } from "../clients/registry";
 import type { Logger } from "../log";
@@ -15,8 +15,7 @@ export interface DashboardNamespaceDeps {
 
 export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespaceDeps): void {
   nsp.use((socket, next) => {
-    const auth: unknown = socket.handshake.auth;
-    const token = typeof auth === "object" && auth !== null && "token" in auth ? auth.token : undefined;
+    const token = handshakeToken(socket.handshake.auth);
     if (tokenMatches(token, deps.adminToken)) {
       next();
       return;

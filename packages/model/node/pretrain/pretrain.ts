@@ -123,6 +123,8 @@ const evaluate = async (): Promise<number> => {
   return sum / rows;
 };
 
+// variableGrads keys gradients by tfjs variable name; Adam keys its state by GPT-2 weight name.
+const weightNameOf = new Map([...params].map(([name, v]) => [v.name, name]));
 const decay = (name: string): boolean => name.endsWith(".weight") && !name.includes("ln_");
 const bar = new SingleBar({
   format:
@@ -141,8 +143,8 @@ while (step < options.steps) {
   const batch = tf.tensor2d(windows, [options.batch, seqLen + 1], "int32");
   const { value, grads } = tf.variableGrads(() => lmLoss(model, batch, { embedByMatmul }), [...params.values()]);
   const named: Record<string, tf.Tensor> = {};
-  const byVariable = new Map([...params].map(([name, v]) => [v.name, name]));
-  for (const [variableName, grad] of Object.entries(grads)) named[byVariable.get(variableName) ?? variableName] = grad;
+  for (const [variableName, grad] of Object.entries(grads))
+    named[weightNameOf.get(variableName) ?? variableName] = grad;
   const { clipped } = clipByGlobalNorm(named, 1);
   adamStep(params, clipped, adam, lr, { weightDecay: 0.01 }, decay);
   const loss = (await value.data())[0] ?? Number.NaN;
