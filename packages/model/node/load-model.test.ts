@@ -4,9 +4,13 @@ import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { createTokenizer } from "../src/tokenizer/tokenizer";
+import { classifierFeatureWidth } from "../src/transformer/classifier-features";
 import { createGpt, disposeGpt, hiddenStates, lmLogits } from "../src/transformer/gpt";
 import { sha256Hex } from "./files";
+import { PRESETS } from "../src/config/model-config";
+import { writeSafetensors } from "../src/safetensors/safetensors";
 import { loadBaseModel, modelDir } from "./load-model";
+import { POOLING_CENTRE_TENSOR, parsePoolingCentre } from "./pooling-centre-file";
 
 describe("committed base models", () => {
   for (const preset of ["nano", "tiny"] as const) {
@@ -16,6 +20,7 @@ describe("committed base models", () => {
       if (!files.ok) throw new Error(files.error.reason);
       const card = readFileSync(join(modelDir(preset), "MODEL_CARD.md"), "utf8");
       expect(card).toContain(sha256Hex(files.value.modelBytes));
+      expect(files.value.poolingCentre).toHaveLength(classifierFeatureWidth(files.value.config));
 
       const tokenizer = createTokenizer(files.value.vocab);
       const ids = tokenizer.encode("It was the best of times, it was the worst of times, it was the age of wisdom.");
@@ -35,6 +40,20 @@ describe("committed base models", () => {
       }
     });
   }
+
+  it("refuses a pooling centre of the wrong width or with a value that is not finite", () => {
+    const config = PRESETS.nano;
+    const file = (data: Float32Array): Uint8Array =>
+      writeSafetensors(new Map([[POOLING_CENTRE_TENSOR, { shape: [data.length], data }]]));
+    const width = classifierFeatureWidth(config);
+    expect(parsePoolingCentre(config, file(new Float32Array(width))).ok).toBe(true);
+    const short = parsePoolingCentre(config, file(new Float32Array(width - 1)));
+    expect(!short.ok && short.error.reason).toMatch(/must hold pooling.centre \[192\]/u);
+    const nan = parsePoolingCentre(config, file(new Float32Array(width).fill(Number.NaN)));
+    expect(!nan.ok && nan.error.reason).toMatch(/not finite/u);
+    const garbage = parsePoolingCentre(config, new Uint8Array([1, 2, 3]));
+    expect(garbage.ok).toBe(false);
+  });
 
   it("refuses a folder whose config does not match the preset", () => {
     const files = loadBaseModel("nano", modelDir("tiny"));

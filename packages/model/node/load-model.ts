@@ -6,6 +6,7 @@ import { PRESETS, type ModelConfig, type PresetName } from "../src/config/model-
 import { readSafetensors, type NamedTensor } from "../src/safetensors/safetensors";
 import { parseTokenizerVocab, type TokenizerVocab } from "../src/tokenizer/tokenizer-vocab";
 import { gpt2WeightsFrom } from "../src/weights/gpt2-layout";
+import { POOLING_CENTRE_FILE, parsePoolingCentre } from "./pooling-centre-file";
 import { REPO_ROOT } from "./repo-paths";
 
 export interface BaseModelFiles {
@@ -13,6 +14,8 @@ export interface BaseModelFiles {
   readonly weights: Map<string, NamedTensor>;
   readonly vocab: TokenizerVocab;
   readonly modelBytes: Uint8Array;
+  /** What a classifier subtracts from its features (pooling-centre-file.ts). */
+  readonly poolingCentre: Float32Array;
 }
 
 export function modelDir(preset: PresetName): string {
@@ -33,7 +36,9 @@ export function loadBaseModel(preset: PresetName, dir: string = modelDir(preset)
     if (!weights.ok) return weights;
     const vocab = parseTokenizerVocab(JSON.parse(readFileSync(join(dir, "tokenizer.json"), "utf8")));
     if (!vocab.ok) return vocab;
-    return ok({ config, weights: weights.value, vocab: vocab.value, modelBytes });
+    const poolingCentre = parsePoolingCentre(config, readFileSync(join(dir, POOLING_CENTRE_FILE)));
+    if (!poolingCentre.ok) return poolingCentre;
+    return ok({ config, weights: weights.value, vocab: vocab.value, modelBytes, poolingCentre: poolingCentre.value });
   } catch (error) {
     return fail({ code: "bad-model", reason: `${dir}: ${error instanceof Error ? error.message : String(error)}` });
   }

@@ -58,7 +58,9 @@ Validation cross-entropy on ${String(facts.validationWindows)} held-out windows 
 
 ## Rebuild
 \`npm run pretrain -- --preset ${c.preset} --steps ${String(facts.steps)} --batch ${String(facts.batch)} --seed ${String(facts.seed)}\`
-(resumable: an interrupted run continues from \`pretrain-state/\`; \`--fresh\` starts over).
+(resumable: an interrupted run continues from \`pretrain-state/\`; \`--fresh\` starts over). It also writes
+\`pooling-centre.safetensors\`, the model's mean classifier features on the held-out text, which classifier heads
+subtract (\`npx tsx packages/model/node/pretrain/measure-pooling-centre.ts --preset ${c.preset}\` re-measures it).
 
 ## Intended use and limits
 A small base for federated LoRA fine-tuning demos and tests (spam classification, State of the Union language

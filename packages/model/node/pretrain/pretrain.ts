@@ -1,5 +1,5 @@
 // `npm run pretrain -- --preset tiny`: pretrains a base model on the public-domain corpus in Node (tfjs wasm),
-// seeded and resumable, then writes models/<preset>/ (weights, config, tokenizer, model card).
+// seeded and resumable, then writes models/<preset>/ (weights, config, tokenizer, pooling centre, model card).
 import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -16,9 +16,11 @@ import { adamStep, clipByGlobalNorm, createAdamState } from "../../src/training/
 import { lmLoss } from "../../src/training/lm-loss";
 import { consecutiveWindows, randomWindows } from "../../src/training/lm-windows";
 import { cosineLearningRate } from "../../src/training/lr-schedule";
+import { createGpt, disposeGpt } from "../../src/transformer/gpt";
 import { initGpt2Weights } from "../../src/weights/gpt2-layout";
 import { loadPretrainingText } from "../corpus";
 import { sha256Hex, writeFileAtomic } from "../files";
+import { writePoolingCentre } from "../pooling-centre-file";
 import { writeModelCard } from "./model-card";
 import { loadPretrainState, savePretrainState } from "./pretrain-state";
 
@@ -179,6 +181,9 @@ const safetensors = writeSafetensors(weights, { format: "pt", airlora_preset: co
 writeFileAtomic(join(outDir, "model.safetensors"), safetensors);
 writeFileAtomic(join(outDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
 if (existsSync(tokenizerPath)) copyFileSync(tokenizerPath, join(outDir, "tokenizer.json"));
+const trained = createGpt(config, weights);
+await writePoolingCentre(trained, vocab.value, outDir);
+disposeGpt(trained);
 writeModelCard(join(outDir, "MODEL_CARD.md"), {
   config,
   parameters: parameterCount(config),

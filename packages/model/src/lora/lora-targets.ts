@@ -3,6 +3,7 @@
 // GPT-2's fused c_attn, o is attn.c_proj, "mlp" targets both MLP projections.
 import type { AdapterSpec, LoraModuleSpec } from "@airlora/core";
 import type { ModelConfig } from "../config/model-config";
+import { classifierFeatureWidth } from "../transformer/classifier-features";
 
 export const LORA_TARGETS = ["q", "k", "v", "o", "mlp"] as const;
 export type LoraTarget = (typeof LORA_TARGETS)[number];
@@ -37,7 +38,7 @@ export function adapterSpecFor(config: ModelConfig, options: AdapterOptions): Ad
   const dense =
     options.head.kind === "classifier"
       ? [
-          { name: "head.weight", shape: [n, options.head.classes] },
+          { name: "head.weight", shape: [classifierFeatureWidth(config), options.head.classes] },
           { name: "head.bias", shape: [options.head.classes] },
         ]
       : [];

@@ -1,7 +1,8 @@
 // The task losses a participant trains: classification through the dense head, or next-token LM.
 import * as tf from "@tensorflow/tfjs-core";
 import type { TaskHead } from "../lora/lora-targets";
-import { type ForwardOptions, type GptModel, hiddenStates, meanTokenStates } from "../transformer/gpt";
+import { classifierFeatures } from "../transformer/classifier-features";
+import type { ForwardOptions, GptModel } from "../transformer/gpt";
 import { lmLoss } from "./lm-loss";
 
 export interface Batch {
@@ -21,8 +22,7 @@ export function classifierLogits(
 ): tf.Tensor2D {
   const [weight, bias] = head;
   if (weight === undefined || bias === undefined) throw new Error("a classifier needs head.weight and head.bias");
-  const states = meanTokenStates(hiddenStates(model, batch.tokens, options), batch.lengths);
-  return tf.add(tf.matMul(states, weight), bias);
+  return tf.add(tf.matMul(classifierFeatures(model, batch.tokens, batch.lengths, options), weight), bias);
 }
 
 /** Mean loss of the batch in nats (per example for classification, per token for LM). */

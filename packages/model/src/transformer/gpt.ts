@@ -8,6 +8,9 @@ export interface GptModel {
   readonly config: ModelConfig;
   /** GPT-2 names -> tensors (frozen constants for fine-tuning, variables for pretraining). */
   readonly weights: ReadonlyMap<string, tf.Tensor>;
+  /** The base model's mean classifier features on public text (see classifier-features.ts), subtracted before a
+   * classifier head; absent for a model without one (tests, pretraining). */
+  readonly poolingCentre?: tf.Tensor1D;
 }
 
 /** LoRA factors bound to module names (see lora-targets.ts): the layer adds scale * x A^T B^T. */
@@ -23,18 +26,52 @@ export interface ForwardOptions {
   readonly embedByMatmul?: boolean;
 }
 
-export function createGpt(config: ModelConfig, weights: ReadonlyMap<string, NamedTensor>): GptModel {
+export function createGpt(
+  config: ModelConfig,
+  weights: ReadonlyMap<string, NamedTensor>,
+  poolingCentre?: Float32Array,
+): GptModel {
   const tensors = new Map<string, tf.Tensor>();
   for (const [name, tensor] of weights) tensors.set(name, tf.tensor(tensor.data, [...tensor.shape], "float32"));
-  return { config, weights: tensors };
+  return {
+    config,
+    weights: tensors,
+    ...(poolingCentre === undefined ? {} : { poolingCentre: tf.tensor1d(poolingCentre, "float32") }),
+  };
 }
 
 export function disposeGpt(model: GptModel): void {
   for (const tensor of model.weights.values()) tensor.dispose();
+  model.poolingCentre?.dispose();
 }
 
 /** Final hidden states [B, T, nEmbd] (after ln_f) for token ids [B, T] (int32), T <= nCtx. */
 export function hiddenStates(model: GptModel, ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
+  return finalNorm(model, residualStream(model, ids, options).final);
+}
+
+/** The residual stream through ln_f at every depth: the embeddings (depth 0), then after each block (depth 1 ..
+ * nLayer, the last being `hiddenStates`); nLayer + 1 tensors [B, T, nEmbd]. A briefly pretrained model keeps much of
+ * what identifies a token in the shallow depths, which a classifier can use. */
+export function layerStates(model: GptModel, ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D[] {
+  return residualStream(model, ids, options).depths.map((x) => finalNorm(model, x));
+}
+
+function finalNorm(model: GptModel, x: tf.Tensor): tf.Tensor3D {
+  return layerNorm(
+    x,
+    weight(model, "ln_f.weight"),
+    weight(model, "ln_f.bias"),
+    model.config.layerNormEps,
+  ) as tf.Tensor3D;
+}
+
+/** The residual stream before ln_f: embeddings + positions, then after each block (`depths`); `final` is the last. */
+function residualStream(
+  model: GptModel,
+  ids: tf.Tensor2D,
+  options: ForwardOptions,
+): { final: tf.Tensor; depths: tf.Tensor[] } {
   const { config } = model;
   const [batch, time] = ids.shape;
   const n = config.nEmbd;
@@ -47,6 +84,7 @@ export function hiddenStates(model: GptModel, ids: tf.Tensor2D, options: Forward
     : tf.gather(w("wte.weight"), ids);
   const positions = tf.slice(w("wpe.weight"), [0, 0], [time, n]);
   let x: tf.Tensor = tf.add(tokens, positions);
+  const depths = [x];
   const mask = causalMask(time);
   for (let layer = 0; layer < config.nLayer; layer += 1) {
     const h = `h.${String(layer)}`;
@@ -86,24 +124,15 @@ export function hiddenStates(model: GptModel, ids: tf.Tensor2D, options: Forward
       options.lora,
     );
     x = tf.add(x, tf.reshape(out, [batch, time, n]));
+    depths.push(x);
   }
-  return layerNorm(x, w("ln_f.weight"), w("ln_f.bias"), config.layerNormEps) as tf.Tensor3D;
+  return { final: x, depths };
 }
 
 /** Next-token logits [B * T, vocab] through the tied embedding. */
 export function lmLogits(model: GptModel, hidden: tf.Tensor3D): tf.Tensor2D {
   const [batch, time, n] = hidden.shape;
   return tf.matMul(tf.reshape(hidden, [batch * time, n]), weight(model, "wte.weight"), false, true);
-}
-
-/** The mean of each sequence's final hidden states over its real tokens [B, nEmbd] (sequences are right-padded).
- * Mean pooling gives a small, briefly pretrained model a steadier summary than the last token alone. */
-export function meanTokenStates(hidden: tf.Tensor3D, lengths: tf.Tensor1D): tf.Tensor2D {
-  const time = hidden.shape[1];
-  const positions = tf.expandDims(tf.range(0, time, 1, "int32"), 0); // [1, T]
-  const mask = tf.cast(tf.less(positions, tf.expandDims(lengths, 1)), "float32"); // [B, T]
-  const summed = tf.sum(tf.mul(hidden, tf.expandDims(mask, 2)), 1); // [B, d]
-  return tf.div(summed, tf.expandDims(tf.cast(lengths, "float32"), 1));
 }
 
 function weight(model: GptModel, name: string): tf.Tensor {

@@ -1,0 +1,137 @@
+import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PRESETS } from "../config/model-config";
+import { initGpt2Weights } from "../weights/gpt2-layout";
+import {
+  classifierFeatureWidth,
+  classifierFeatures,
+  measurePoolingCentre,
+  pooledTokenStates,
+  rawClassifierFeatures,
+} from "./classifier-features";
+import { createGpt, disposeGpt, hiddenStates, layerStates, type GptModel } from "./gpt";
+
+const config = PRESETS.nano;
+const d = config.nEmbd;
+let model: GptModel;
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+  model = createGpt(config, initGpt2Weights(config, 11));
+});
+afterAll(() => {
+  disposeGpt(model);
+});
+
+function ids(rows: number[][]): tf.Tensor2D {
+  return tf.tensor2d(rows, [rows.length, rows[0]?.length ?? 0], "int32");
+}
+
+function row(length: number, offset: number): number[] {
+  return Array.from({ length }, (_, t) => (t * 37 + offset) % config.vocabSize);
+}
+
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Number.NaN);
+}
+
+describe("layerStates", () => {
+  it("gives nLayer + 1 depths, the last being hiddenStates", () => {
+    tf.tidy(() => {
+      const input = ids([row(6, 2)]);
+      const depths = layerStates(model, input);
+      expect(depths).toHaveLength(config.nLayer + 1);
+      expect(maxAbsDiff(depths[config.nLayer] ?? tf.scalar(Number.NaN), hiddenStates(model, input))).toBe(0);
+    });
+  });
+});
+
+describe("pooledTokenStates", () => {
+  it("is the mean then the max over the real tokens; padding never counts", () => {
+    tf.tidy(() => {
+      const lengths = tf.tensor1d([3, 5], "int32");
+      const padded = hiddenStates(
+        model,
+        ids([
+          [4, 5, 6, 0, 0],
+          [1, 2, 3, 4, 5],
+        ]),
+      );
+      const otherPadding = hiddenStates(
+        model,
+        ids([
+          [4, 5, 6, 99, 7],
+          [1, 2, 3, 4, 5],
+        ]),
+      );
+      const a = pooledTokenStates(padded, lengths);
+      expect(a.shape).toEqual([2, 2 * d]);
+      expect(maxAbsDiff(a, pooledTokenStates(otherPadding, lengths))).toBeLessThan(1e-6);
+      const alone = hiddenStates(model, ids([[4, 5, 6]]));
+      expect(maxAbsDiff(tf.slice(a, [0, 0], [1, d]), tf.mean(alone, 1))).toBeLessThan(1e-5);
+      expect(maxAbsDiff(tf.slice(a, [0, d], [1, d]), tf.max(alone, 1))).toBeLessThan(1e-5);
+    });
+  });
+});
+
+describe("classifier features", () => {
+  it("pool every depth, classifierFeatureWidth wide", () => {
+    tf.tidy(() => {
+      const input = ids([row(9, 4)]);
+      const lengths = tf.tensor1d([9], "int32");
+      const features = rawClassifierFeatures(model, input, lengths);
+      expect(features.shape).toEqual([1, classifierFeatureWidth(config)]);
+      layerStates(model, input).forEach((depth, i) => {
+        const part = tf.slice(features, [0, i * 2 * d], [1, 2 * d]);
+        expect(maxAbsDiff(part, pooledTokenStates(depth, lengths))).toBeLessThan(1e-6);
+      });
+    });
+  });
+
+  it("read a row of two contexts as two independent windows", () => {
+    tf.tidy(() => {
+      const n = config.nCtx;
+      const long = [...row(n, 3), ...row(n, 11)];
+      const lengths = tf.tensor1d([2 * n], "int32");
+      const windowed = rawClassifierFeatures(model, ids([long]), lengths);
+      // Pooling two windows' states laid end to end, computed each on its own.
+      const first = layerStates(model, ids([long.slice(0, n)]));
+      const second = layerStates(model, ids([long.slice(n)]));
+      const byHand = tf.concat(
+        first.map((s, i) => pooledTokenStates(tf.concat([s, second[i] ?? s], 1), lengths)),
+        1,
+      );
+      expect(maxAbsDiff(windowed, byHand)).toBeLessThan(1e-5);
+    });
+  });
+
+  it("refuse a row longer than the context that is not whole windows", () => {
+    const tokens = tf.zeros<tf.Rank.R2>([1, config.nCtx + 1], "int32");
+    const lengths = tf.tensor1d([config.nCtx + 1], "int32");
+    expect(() => rawClassifierFeatures(model, tokens, lengths)).toThrow(/not whole windows/);
+    tf.dispose([tokens, lengths]);
+  });
+
+  it("are centred by the measured pooling centre: the rows it was measured on average to zero", async () => {
+    const seqLen = 12;
+    const rows = Int32Array.from({ length: 5 * seqLen }, (_, i) => (i * 53 + 7) % config.vocabSize);
+    const centre = await measurePoolingCentre(model, rows, seqLen, 2);
+    expect(centre).toHaveLength(classifierFeatureWidth(config));
+    const centred = createGpt(config, initGpt2Weights(config, 11), centre);
+    try {
+      const meanAbs = tf.tidy(() => {
+        const features = classifierFeatures(
+          centred,
+          tf.tensor2d(rows, [5, seqLen], "int32"),
+          tf.fill<tf.Rank.R1>([5], seqLen, "int32"),
+        );
+        return tf.max(tf.abs(tf.mean(features, 0))).dataSync()[0] ?? Number.NaN;
+      });
+      expect(meanAbs).toBeLessThan(1e-5);
+      expect(Math.max(...centre.map(Math.abs))).toBeGreaterThan(0.1); // the raw features do have an offset
+    } finally {
+      disposeGpt(centred);
+    }
+  });
+});
