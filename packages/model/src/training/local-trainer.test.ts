@@ -8,7 +8,7 @@ import { createGpt, disposeGpt, type GptModel } from "../transformer/gpt";
 import { initGpt2Weights } from "../weights/gpt2-layout";
 import { evaluateAdapter } from "./evaluate";
 import { trainLocally } from "./local-trainer";
-import type { TrainingExamples } from "./training-data";
+import { toyClassification as toyData } from "./toy-classification";
 
 const config = PRESETS.nano;
 const task: TaskHead = { kind: "classifier", classes: 2 };
@@ -22,23 +22,6 @@ beforeAll(async () => {
 afterAll(() => {
   disposeGpt(model);
 });
-
-/** A learnable toy task: the class is decided by which token block the sequence starts with. */
-function toyData(count: number, seed: number): TrainingExamples {
-  const rng = createRng(seed);
-  const seqLen = 12;
-  const tokens = new Uint16Array(count * seqLen);
-  const lengths = new Uint16Array(count);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i += 1) {
-    const label = rng.int(2);
-    labels[i] = label;
-    lengths[i] = 6 + rng.int(seqLen - 6);
-    tokens[i * seqLen] = (label === 1 ? 300 : 600) + rng.int(10);
-    for (let t = 1; t < (lengths[i] ?? 0); t += 1) tokens[i * seqLen + t] = 1000 + rng.int(500);
-  }
-  return { seqLen, tokens, lengths, labels };
-}
 
 function startAdapter(seed: number): AdapterState {
   const rng = createRng(seed);
