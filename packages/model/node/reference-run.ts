@@ -33,11 +33,14 @@ const { values } = parseArgs({
     "sotu-eval": { type: "string", default: "200" },
     "probe-iterations": { type: "string", default: "1500" },
     "spam-windows": { type: "string", default: "1" },
+    "lr-schedule": { type: "string", default: "constant" },
     backend: { type: "string", default: "wasm" },
     "model-dir": { type: "string" },
   },
 });
 const preset = values.preset as PresetName;
+const schedule = values["lr-schedule"];
+if (schedule !== "constant" && schedule !== "cosine") throw new Error("--lr-schedule must be constant or cosine");
 const seed = Number(values.seed);
 const batch = Number(values.batch);
 await tf.setBackend(values.backend);
@@ -94,6 +97,7 @@ async function fineTune(
     steps,
     batchSize: batch,
     learningRate: Number(values.lr),
+    schedule,
     softLambda: 0.01,
     seed: seed + 2,
     onProgress: (p) => {

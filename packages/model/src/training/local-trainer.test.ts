@@ -107,4 +107,26 @@ describe("local LoRA trainer", () => {
     expect(stepWhenTimerFired).toBeGreaterThanOrEqual(0);
     expect(stepWhenTimerFired).toBeLessThan(3);
   });
+
+  it("uses the peak learning rate throughout by default, and warms up then decays it with the cosine schedule", async () => {
+    const rates = async (schedule?: "cosine"): Promise<number[]> => {
+      const seen: number[] = [];
+      await trainLocally(model, spec, task, startAdapter(7), toyData(16, 4), {
+        steps: 20,
+        batchSize: 4,
+        learningRate: 0.01,
+        softLambda: 0,
+        seed: 2,
+        ...(schedule === undefined ? {} : { schedule }),
+        onProgress: (p) => seen.push(p.learningRate),
+      });
+      return seen;
+    };
+    expect(new Set(await rates())).toEqual(new Set([0.01]));
+    const cosine = await rates("cosine");
+    expect(cosine[0]).toBeCloseTo(0.005); // warm-up: 2 steps of 20
+    expect(cosine[1]).toBeCloseTo(0.01);
+    expect(cosine[19]).toBeLessThan(0.0015);
+    for (let i = 2; i < 20; i += 1) expect(cosine[i] ?? 0).toBeLessThanOrEqual(cosine[i - 1] ?? 0);
+  }, 60_000);
 });

@@ -9,6 +9,7 @@ import { softRegulariserTf } from "../lora/soft-regulariser";
 import type { GptModel } from "../transformer/gpt";
 import { adamStep, createAdamState, disposeAdamState } from "./adam";
 import { sampleBatch } from "./batches";
+import { cosineLearningRate } from "./lr-schedule";
 import { taskLoss } from "./task-loss";
 import { exampleCount, type TrainingExamples } from "./training-data";
 
@@ -18,12 +19,18 @@ export interface TrainingProgress {
   readonly loss: number;
   readonly tokensPerSec: number;
   readonly elapsedMs: number;
+  /** The learning rate this step used. */
+  readonly learningRate: number;
 }
 
 export interface LocalTrainingOptions {
   readonly steps: number;
   readonly batchSize: number;
+  /** The peak learning rate. */
   readonly learningRate: number;
+  /** `constant` (the default: a federated round is a few local steps) or `cosine`: 10% linear warm-up, then cosine
+   * decay to a tenth, for long centralised runs (after a linear probe it keeps late steps from undoing the head). */
+  readonly schedule?: "constant" | "cosine";
   /** Weight of SOFT's orthogonality regulariser; 0 turns it off. */
   readonly softLambda: number;
   /** `ffa` keeps A frozen at its seeded init and trains only B. */
@@ -62,6 +69,10 @@ export async function trainLocally(
   try {
     for (let step = 1; step <= options.steps; step += 1) {
       const batch = sampleBatch(data, options.batchSize, rng, task.kind === "classifier");
+      const learningRate =
+        options.schedule === "cosine"
+          ? cosineLearningRate(step - 1, options.steps, options.learningRate, Math.ceil(options.steps / 10))
+          : options.learningRate;
       try {
         const { value, grads } = tf.variableGrads(() => {
           const loss = taskLoss(model, task, batch, bound.dense, { lora: bound.binding });
@@ -69,7 +80,7 @@ export async function trainLocally(
           const reg = tf.addN(bound.a.map((a, i) => softRegulariserTf(a, bound.b[i] ?? a)));
           return tf.add<tf.Scalar>(loss, tf.mul(reg, options.softLambda));
         }, [...params.values()]);
-        adamStep(params, grads, adam, options.learningRate);
+        adamStep(params, grads, adam, learningRate);
         lastLoss = (await value.data())[0] ?? Number.NaN;
         tf.dispose([value, ...Object.values(grads)]);
       } finally {
@@ -87,6 +98,7 @@ export async function trainLocally(
         loss: lastLoss,
         tokensPerSec: elapsedMs > 0 ? (tokens * 1000) / elapsedMs : 0,
         elapsedMs,
+        learningRate,
       });
     }
     return {
