@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRESETS } from "../config/model-config";
 import { initGpt2Weights } from "../weights/gpt2-layout";
+import { ids, maxAbsDiff } from "./tensor-test-helpers";
 import {
   classifierFeatureWidth,
   classifierFeatures,
@@ -24,16 +25,8 @@ afterAll(() => {
   disposeGpt(model);
 });
 
-function ids(rows: number[][]): tf.Tensor2D {
-  return tf.tensor2d(rows, [rows.length, rows[0]?.length ?? 0], "int32");
-}
-
 function row(length: number, offset: number): number[] {
   return Array.from({ length }, (_, t) => (t * 37 + offset) % config.vocabSize);
-}
-
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Number.NaN);
 }
 
 describe("layerStates", () => {

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRESETS } from "../config/model-config";
 import { initGpt2Weights } from "../weights/gpt2-layout";
+import { ids, maxAbsDiff } from "./tensor-test-helpers";
 import { createGpt, disposeGpt, hiddenStates, type GptModel } from "./gpt";
 
 const config = PRESETS.nano;
@@ -15,14 +16,6 @@ beforeAll(async () => {
 afterAll(() => {
   disposeGpt(model);
 });
-
-function ids(rows: number[][]): tf.Tensor2D {
-  return tf.tensor2d(rows, [rows.length, rows[0]?.length ?? 0], "int32");
-}
-
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Number.NaN);
-}
 
 describe("GPT forward pass", () => {
   it("is causal: changing a later token leaves earlier positions untouched", () => {
