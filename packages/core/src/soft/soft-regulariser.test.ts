@@ -22,23 +22,31 @@ describe("softRegulariser", () => {
         const a = normals(rng, r * k);
         const b = normals(rng, d * r);
         const { gradA, gradB } = softRegulariser(a, b, d, k, r);
-        const h = 1e-6;
+        const valueAt = (x: Float64Array, i: number, at: number): number => {
+          const keep = x[i] ?? 0;
+          x[i] = at;
+          const value = softRegulariser(a, b, d, k, r).value;
+          x[i] = keep;
+          return value;
+        };
         const check = (x: Float64Array, grad: Float64Array): void => {
           for (let i = 0; i < x.length; i += 1) {
             const keep = x[i] ?? 0;
-            x[i] = keep + h;
-            const up = softRegulariser(a, b, d, k, r).value;
-            x[i] = keep - h;
-            const down = softRegulariser(a, b, d, k, r).value;
-            x[i] = keep;
-            const numeric = (up - down) / (2 * h);
+            // The normalisation curves on the scale max(|x|, sqrt(eps)): a step 1e-3 of that scale and the
+            // five-point stencil (error O(h^4)) stay accurate even for a component drawn close to zero.
+            const h = 1e-3 * Math.max(Math.abs(keep), 1e-4);
+            const numeric =
+              (8 * (valueAt(x, i, keep + h) - valueAt(x, i, keep - h)) -
+                (valueAt(x, i, keep + 2 * h) - valueAt(x, i, keep - 2 * h))) /
+              (12 * h);
             expect(Math.abs((grad[i] ?? 0) - numeric)).toBeLessThan(1e-6 + 1e-6 * Math.abs(numeric));
           }
         };
         check(a, gradA);
         check(b, gradB);
       }),
-      { numRuns: 40 },
+      // The seed -6 draws a component of B at -6e-4, where the old two-point difference was off by 1.5e-3.
+      { numRuns: 40, examples: [[{ d: 1, k: 2, r: 3, seed: -6 }]] },
     );
   });
 
