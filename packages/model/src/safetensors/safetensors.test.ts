@@ -39,7 +39,8 @@ describe("safetensors", () => {
           }
         },
       ),
-      { numRuns: 200 },
+      // An empty tensor written before "0" (which JSON orders first) once read as an overlap.
+      { numRuns: 200, examples: [[{ " ": [], "0": [0] }]] },
     );
   });
 

@@ -87,7 +87,8 @@ export function readSafetensors(bytes: Uint8Array): Result<SafetensorsFile> {
     const parsed = parseEntry(name, entry, dataLength);
     if (!parsed.ok) return parsed;
     const { dtype, shape, begin, end } = parsed.value;
-    spans.push([begin, end, name]);
+    // An empty tensor occupies no bytes, so it cannot overlap another (its span may sit inside one's).
+    if (end > begin) spans.push([begin, end, name]);
     tensors.set(name, {
       shape,
       data: decodeValues(view, dataStart + begin, (end - begin) / BYTES_PER_DTYPE[dtype], dtype),
