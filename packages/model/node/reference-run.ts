@@ -7,7 +7,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { SingleBar } from "cli-progress";
 import { initAdapter, type AdapterState } from "@airlora/core";
 import type { PresetName } from "../src/config/model-config";
-import { adapterSpecFor, type TaskHead } from "../src/lora/lora-targets";
+import { adapterSpecFor, LORA_TARGETS, type LoraTarget, type TaskHead } from "../src/lora/lora-targets";
 import { type LabelledText, naiveBayesAccuracy, trainNaiveBayes } from "../src/tasks/naive-bayes";
 import { createTokenizer } from "../src/tokenizer/tokenizer";
 import { splitSpam } from "../src/tasks/prepare-spam";
@@ -50,7 +50,11 @@ if (!base.ok) throw new Error(base.error.reason);
 const files = base.value;
 const model = createGpt(files.config, files.weights, files.poolingCentre);
 const seqLen = files.config.nCtx;
-const targets = values.targets.split(",") as ("q" | "k" | "v" | "o" | "mlp")[];
+const targets = values.targets.split(",").map((name): LoraTarget => {
+  const target = LORA_TARGETS.find((known) => known === name);
+  if (target === undefined) throw new Error(`--targets: unknown target ${name} (known: ${LORA_TARGETS.join(", ")})`);
+  return target;
+});
 
 /** LP-FT: a classifier starts from a head fitted on the frozen model's features (training/linear-probe.ts). */
 async function withProbedHead(task: TaskHead, start: AdapterState, train: TrainingExamples): Promise<AdapterState> {

@@ -1,11 +1,13 @@
 // Which frozen weights carry LoRA factors (DESIGN.md section 4.1) and the adapter spec that follows from it.
 // Module names: h.<layer>.attn.{q,k,v,o} and h.<layer>.mlp.{fc,proj}; q, k, v are the three column blocks of
-// GPT-2's fused c_attn, o is attn.c_proj, "mlp" targets both MLP projections.
+// GPT-2's fused c_attn, o is attn.c_proj, "mlp" targets both MLP projections, "emb" the input token embedding
+// (module "wte": d = nEmbd, k = vocabSize, one A column per token, so the adapter learns per-token offsets).
 import type { AdapterSpec, LoraModuleSpec } from "@airlora/core";
 import type { ModelConfig } from "../config/model-config";
 import { classifierFeatureWidth } from "../transformer/classifier-features";
+import { EMBEDDING_MODULE } from "../transformer/gpt";
 
-export const LORA_TARGETS = ["q", "k", "v", "o", "mlp"] as const;
+export const LORA_TARGETS = ["emb", "q", "k", "v", "o", "mlp"] as const;
 export type LoraTarget = (typeof LORA_TARGETS)[number];
 export const DEFAULT_TARGETS: readonly LoraTarget[] = ["q", "v"];
 
@@ -25,6 +27,7 @@ export function adapterSpecFor(config: ModelConfig, options: AdapterOptions): Ad
   const n = config.nEmbd;
   const r = options.rank;
   const modules: LoraModuleSpec[] = [];
+  if (targets.has("emb")) modules.push({ name: EMBEDDING_MODULE, d: n, k: config.vocabSize, rank: r });
   for (let layer = 0; layer < config.nLayer; layer += 1) {
     const h = `h.${String(layer)}`;
     for (const target of ["q", "k", "v", "o"] as const) {

@@ -20,7 +20,8 @@ export interface ParityFixture {
 export function parityFixture(seed = 7): ParityFixture {
   const config = PRESETS.nano;
   const task: TaskHead = { kind: "classifier", classes: 2 };
-  const spec = adapterSpecFor(config, { rank: 4, head: task });
+  // The default targets plus the embedding, whose LoRA path (oneHot matmul) differs from the projections'.
+  const spec = adapterSpecFor(config, { rank: 4, targets: ["emb", "q", "v"], head: task });
   const rng = createRng(seed);
   // B != 0 so that A receives a gradient too (at the LoRA init B = 0 and dL/dA vanishes).
   const adapter: AdapterState = {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRESETS } from "../config/model-config";
 import { initGpt2Weights } from "../weights/gpt2-layout";
 import { ids, maxAbsDiff } from "./tensor-test-helpers";
-import { createGpt, disposeGpt, hiddenStates, type GptModel } from "./gpt";
+import { createGpt, disposeGpt, EMBEDDING_MODULE, hiddenStates, lmLogits, type GptModel } from "./gpt";
 
 const config = PRESETS.nano;
 let model: GptModel;
@@ -56,6 +56,32 @@ describe("GPT forward pass", () => {
       const merged = hiddenStates({ config, weights: edited }, input);
       expect(maxAbsDiff(withLora, merged)).toBeLessThan(1e-4);
       expect(maxAbsDiff(withLora, hiddenStates(model, input))).toBeGreaterThan(1e-3);
+    });
+  });
+
+  it("LoRA on the token embedding (wte) shifts each input token by scale * B A[:, id], not the tied LM head", () => {
+    tf.tidy(() => {
+      const r = 3;
+      const a = tf.randomNormal([r, config.vocabSize], 0, 0.3, "float32", 3);
+      const b = tf.randomNormal([config.nEmbd, r], 0, 0.3, "float32", 4);
+      const scale = 0.7;
+      const input = ids([
+        [2, 7, 1, 8],
+        [2, 8, 1, 8],
+      ]);
+      const lora = { scale, modules: new Map([[EMBEDDING_MODULE, { a, b }]]) };
+      const wte = model.weights.get("wte.weight");
+      if (wte === undefined) throw new Error("missing weight");
+      const edited = new Map(model.weights);
+      edited.set("wte.weight", tf.add(wte, tf.mul(tf.transpose(tf.matMul(b, a)), scale)));
+      const withLora = hiddenStates(model, input, { lora });
+      expect(maxAbsDiff(withLora, hiddenStates({ config, weights: edited }, input))).toBeLessThan(1e-4);
+      expect(maxAbsDiff(withLora, hiddenStates(model, input))).toBeGreaterThan(1e-3);
+      expect(maxAbsDiff(withLora, hiddenStates(model, input, { lora, embedByMatmul: true }))).toBeLessThan(1e-4);
+      // The output projection reads the frozen wte: the same hidden states give the same logits with or without it.
+      expect(maxAbsDiff(lmLogits(model, withLora), lmLogits({ config, weights: edited }, withLora))).toBeGreaterThan(
+        1e-3,
+      );
     });
   });
 

@@ -13,6 +13,9 @@ export interface GptModel {
   readonly poolingCentre?: tf.Tensor1D;
 }
 
+/** The LoRA module name of the input token embedding (GPT-2's wte): d = nEmbd, k = vocabSize. */
+export const EMBEDDING_MODULE = "wte";
+
 /** LoRA factors bound to module names (see lora-targets.ts): the layer adds scale * x A^T B^T. */
 export interface LoraBinding {
   readonly scale: number;
@@ -76,12 +79,7 @@ function residualStream(
   const [batch, time] = ids.shape;
   const n = config.nEmbd;
   const w = (name: string): tf.Tensor => weight(model, name);
-  const tokens = options.embedByMatmul
-    ? tf.reshape(
-        tf.matMul(tf.reshape(tf.oneHot(ids, config.vocabSize), [batch * time, config.vocabSize]), w("wte.weight")),
-        [batch, time, n],
-      )
-    : tf.gather(w("wte.weight"), ids);
+  const tokens = tokenEmbeddings(model, ids, options);
   const positions = tf.slice(w("wpe.weight"), [0, 0], [time, n]);
   let x: tf.Tensor = tf.add(tokens, positions);
   const depths = [x];
@@ -127,6 +125,23 @@ function residualStream(
     depths.push(x);
   }
   return { final: x, depths };
+}
+
+/**
+ * Token embeddings [B, T, nEmbd]. A LoRA factor on "wte" (the "emb" target) adds scale * B A[:, id] to each token's
+ * input embedding, a learned per-token offset in an r-dimensional subspace; the tied LM head keeps the frozen wte.
+ * Both it and embedByMatmul look up by oneHot(ids) @ weights, since the wasm backend has no gather gradient.
+ */
+function tokenEmbeddings(model: GptModel, ids: tf.Tensor2D, options: ForwardOptions): tf.Tensor3D {
+  const { vocabSize, nEmbd } = model.config;
+  const [batch, time] = ids.shape;
+  const needsOneHot = options.embedByMatmul === true || options.lora?.modules.has(EMBEDDING_MODULE) === true;
+  if (!needsOneHot) return tf.gather(weight(model, "wte.weight"), ids) as tf.Tensor3D;
+  const oneHot = tf.reshape(tf.oneHot(ids, vocabSize), [batch * time, vocabSize]);
+  const frozen = options.embedByMatmul
+    ? tf.matMul(oneHot, weight(model, "wte.weight"))
+    : tf.gather(weight(model, "wte.weight"), tf.reshape(ids, [batch * time]));
+  return tf.reshape(withLora(frozen, oneHot, EMBEDDING_MODULE, options.lora), [batch, time, nEmbd]);
 }
 
 /** Next-token logits [B * T, vocab] through the tied embedding. */
