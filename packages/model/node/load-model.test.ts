@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs";
@@ -9,7 +10,7 @@ import { createGpt, disposeGpt, hiddenStates, lmLogits } from "../src/transforme
 import { sha256Hex } from "./files";
 import { PRESETS } from "../src/config/model-config";
 import { writeSafetensors } from "../src/safetensors/safetensors";
-import { loadBaseModel, modelDir } from "./load-model";
+import { loadBaseModel, loadBaseWeights, modelDir } from "./load-model";
 import { POOLING_CENTRE_TENSOR, parsePoolingCentre } from "./pooling-centre-file";
 
 describe("committed base models", () => {
@@ -53,6 +54,20 @@ describe("committed base models", () => {
     expect(!nan.ok && nan.error.reason).toMatch(/not finite/u);
     const garbage = parsePoolingCentre(config, new Uint8Array([1, 2, 3]));
     expect(garbage.ok).toBe(false);
+  });
+
+  it("loads weights without a pooling centre (to measure one), but not a whole model", () => {
+    const dir = mkdtempSync(join(tmpdir(), "airlora-model-"));
+    try {
+      for (const name of ["config.json", "model.safetensors", "tokenizer.json"]) {
+        copyFileSync(join(modelDir("nano"), name), join(dir, name));
+      }
+      expect(loadBaseWeights("nano", dir).ok).toBe(true);
+      const whole = loadBaseModel("nano", dir);
+      expect(!whole.ok && whole.error.reason).toMatch(new RegExp(`^${dir}: .*pooling-centre.safetensors`, "u"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a folder whose config does not match the preset", () => {

@@ -9,11 +9,15 @@ import { gpt2WeightsFrom } from "../src/weights/gpt2-layout";
 import { POOLING_CENTRE_FILE, parsePoolingCentre } from "./pooling-centre-file";
 import { REPO_ROOT } from "./repo-paths";
 
-export interface BaseModelFiles {
+/** A base model's config, weights and tokenizer: what measuring its pooling centre needs. */
+export interface BaseWeightFiles {
   readonly config: ModelConfig;
   readonly weights: Map<string, NamedTensor>;
   readonly vocab: TokenizerVocab;
   readonly modelBytes: Uint8Array;
+}
+
+export interface BaseModelFiles extends BaseWeightFiles {
   /** What a classifier subtracts from its features (pooling-centre-file.ts). */
   readonly poolingCentre: Float32Array;
 }
@@ -22,8 +26,19 @@ export function modelDir(preset: PresetName): string {
   return join(REPO_ROOT, "models", preset);
 }
 
+/** The whole base model, pooling centre included: what fine-tuning and serving load. */
 export function loadBaseModel(preset: PresetName, dir: string = modelDir(preset)): Result<BaseModelFiles> {
-  try {
+  const base = loadBaseWeights(preset, dir);
+  if (!base.ok) return base;
+  return guarded(dir, () => {
+    const poolingCentre = parsePoolingCentre(base.value.config, readFileSync(join(dir, POOLING_CENTRE_FILE)));
+    return poolingCentre.ok ? ok({ ...base.value, poolingCentre: poolingCentre.value }) : poolingCentre;
+  });
+}
+
+/** Config, weights and tokenizer without the pooling centre (which is measured from them). */
+export function loadBaseWeights(preset: PresetName, dir: string = modelDir(preset)): Result<BaseWeightFiles> {
+  return guarded(dir, () => {
     const config = PRESETS[preset];
     const stored: unknown = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
     if (JSON.stringify(stored) !== JSON.stringify(config)) {
@@ -36,9 +51,14 @@ export function loadBaseModel(preset: PresetName, dir: string = modelDir(preset)
     if (!weights.ok) return weights;
     const vocab = parseTokenizerVocab(JSON.parse(readFileSync(join(dir, "tokenizer.json"), "utf8")));
     if (!vocab.ok) return vocab;
-    const poolingCentre = parsePoolingCentre(config, readFileSync(join(dir, POOLING_CENTRE_FILE)));
-    if (!poolingCentre.ok) return poolingCentre;
-    return ok({ config, weights: weights.value, vocab: vocab.value, modelBytes, poolingCentre: poolingCentre.value });
+    return ok({ config, weights: weights.value, vocab: vocab.value, modelBytes });
+  });
+}
+
+/** Missing files and malformed JSON become a bad-model error naming the folder. */
+function guarded<T>(dir: string, load: () => Result<T>): Result<T> {
+  try {
+    return load();
   } catch (error) {
     return fail({ code: "bad-model", reason: `${dir}: ${error instanceof Error ? error.message : String(error)}` });
   }
