@@ -15,7 +15,7 @@ import { createGpt } from "../src/transformer/gpt";
 import { evaluateAdapter, type Evaluation } from "../src/training/evaluate";
 import { fitLinearHead } from "../src/training/linear-probe";
 import { trainLocally } from "../src/training/local-trainer";
-import type { TrainingExamples } from "../src/training/training-data";
+import { firstWindows, type TrainingExamples } from "../src/training/training-data";
 import { loadBaseModel, modelDir } from "./load-model";
 import { prepareTask } from "./tasks/prepare-task";
 import { loadSpamEmails, type SpamEmail } from "./tasks/spam-dataset";
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     "probe-iterations": { type: "string", default: "1500" },
     "spam-windows": { type: "string", default: "1" },
     "lr-schedule": { type: "string", default: "constant" },
+    windows: { type: "string", default: "whole" },
     backend: { type: "string", default: "wasm" },
     "model-dir": { type: "string" },
   },
@@ -41,6 +42,8 @@ const { values } = parseArgs({
 const preset = values.preset as PresetName;
 const schedule = values["lr-schedule"];
 if (schedule !== "constant" && schedule !== "cosine") throw new Error("--lr-schedule must be constant or cosine");
+const windows = values.windows;
+if (windows !== "whole" && windows !== "random") throw new Error("--windows must be whole or random");
 const seed = Number(values.seed);
 const batch = Number(values.batch);
 await tf.setBackend(values.backend);
@@ -66,7 +69,10 @@ async function withProbedHead(task: TaskHead, start: AdapterState, train: Traini
     notTTYSchedule: 30_000,
   });
   bar.start(1, 0);
-  const head = await fitLinearHead(model, train, {
+  // With random windows the head classifies single windows, so it is probed on each email's first one (which
+  // also keeps the probe's forward pass at one context per email).
+  const probeData = windows === "random" ? firstWindows(train, seqLen) : train;
+  const head = await fitLinearHead(model, probeData, {
     classes: task.classes,
     iterations,
     learningRate: 0.01,
@@ -102,6 +108,7 @@ async function fineTune(
     batchSize: batch,
     learningRate: Number(values.lr),
     schedule,
+    windows,
     softLambda: 0.01,
     seed: seed + 2,
     onProgress: (p) => {
@@ -164,8 +171,8 @@ const sotuRun = await fineTune("sotu", { kind: "lm" }, sotuTrain, sotu.value.eva
 const accuracy = (e: Evaluation): string => (e.kind === "classifier" ? `${(100 * e.accuracy).toFixed(2)}%` : "-");
 const perplexity = (e: Evaluation): string => (e.kind === "lm" ? e.perplexity.toFixed(1) : "-");
 console.log(`
-Reference run: ${preset}, LoRA rank ${values.rank} on ${values.targets}, batch ${String(batch)}, lr ${values.lr}, seed ${String(seed)}, ${values.backend}
-spam  (${String(spamTrain.lengths.length)} train / ${String(spam.value.evalShard.lengths.length)} test emails, first ${String(spamWindows * seqLen)} tokens, ${values["spam-steps"]} steps, ${spamRun.minutes.toFixed(1)} min)
+Reference run: ${preset}, LoRA rank ${values.rank} on ${values.targets}, batch ${String(batch)}, lr ${values.lr} (${schedule}), seed ${String(seed)}, ${values.backend}
+spam  (${String(spamTrain.lengths.length)} train / ${String(spam.value.evalShard.lengths.length)} test emails, first ${String(spamWindows * seqLen)} tokens in windows of ${String(seqLen)}, trained on ${windows === "random" ? "one random window" : "whole rows"}, ${values["spam-steps"]} steps, ${spamRun.minutes.toFixed(1)} min)
   LoRA test accuracy     ${accuracy(spamRun.after)} (before fine-tuning ${accuracy(spamRun.before)}${Number(values["probe-iterations"]) > 0 ? ", with the linearly probed head" : ""})
   naive Bayes accuracy   ${(100 * bayes).toFixed(2)}% (same split, word counts; ${(100 * bayesOnModelInput).toFixed(2)}% on the first ${String(spamWindows * seqLen)} tokens only)
 sotu  (${String(sotuTrain.lengths.length)} train rows / ${String(sotu.value.evalShard.lengths.length)} held-out rows, ${values["sotu-steps"]} steps, ${sotuRun.minutes.toFixed(1)} min)

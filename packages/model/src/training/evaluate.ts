@@ -5,7 +5,7 @@ import { bindAdapter, disposeBound } from "../lora/adapter-binding";
 import type { TaskHead } from "../lora/lora-targets";
 import type { GptModel } from "../transformer/gpt";
 import { batchOf } from "./batches";
-import { classifierLogits, taskLoss } from "./task-loss";
+import { classifierLogits, classifierLoss, taskLoss } from "./task-loss";
 import { exampleCount, type TrainingExamples } from "./training-data";
 
 export type Evaluation =
@@ -30,10 +30,16 @@ export async function evaluateAdapter(
       const batch = batchOf(data, rows, task.kind === "classifier");
       const [loss, hits] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
         const options = { lora: bound.binding };
-        const mean = taskLoss(model, task, batch, bound.dense, options);
-        if (task.kind !== "classifier" || batch.labels === undefined) return [mean, tf.scalar(0)];
-        const predicted = tf.argMax(classifierLogits(model, batch, bound.dense, options), 1);
-        return [mean, tf.sum(tf.cast(tf.equal(predicted, batch.labels), "int32"))];
+        if (task.kind !== "classifier" || batch.labels === undefined) {
+          return [taskLoss(model, task, batch, bound.dense, options), tf.scalar(0)];
+        }
+        // One forward pass gives both the loss and the predictions.
+        const logits = classifierLogits(model, batch, bound.dense, options);
+        const predicted = tf.argMax(logits, 1);
+        return [
+          classifierLoss(logits, batch.labels, task.classes),
+          tf.sum(tf.cast(tf.equal(predicted, batch.labels), "int32")),
+        ];
       });
       lossSum += ((await loss.data())[0] ?? Number.NaN) * rows.length;
       correct += (await hits.data())[0] ?? 0;

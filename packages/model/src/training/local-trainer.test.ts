@@ -59,6 +59,31 @@ describe("local LoRA trainer", () => {
     expect(after.kind === "classifier" && after.accuracy).toBeGreaterThan(0.8);
   }, 60_000);
 
+  it("with random windows reads one context of each long row per step and leaves no tensors behind", async () => {
+    // Rows of three contexts, every token real: whole rows would count 3 * nCtx tokens per row.
+    const rows = 8;
+    const seqLen = 3 * config.nCtx;
+    const rng = createRng(9);
+    const data = {
+      seqLen,
+      tokens: Uint16Array.from({ length: rows * seqLen }, () => 2 + rng.int(config.vocabSize - 2)),
+      lengths: new Uint16Array(rows).fill(seqLen),
+      labels: Uint8Array.from({ length: rows }, (_, i) => i % 2),
+    };
+    const tensorsBefore = tf.memory().numTensors;
+    const result = await trainLocally(model, spec, task, startAdapter(8), data, {
+      steps: 2,
+      batchSize: 4,
+      learningRate: 1e-2,
+      softLambda: 0.01,
+      windows: "random",
+      seed: 2,
+    });
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(result.tokens).toBe(2 * 4 * config.nCtx);
+    expect(Number.isFinite(result.lastLoss)).toBe(true);
+  }, 30_000);
+
   it("keeps A exactly at its start when A is frozen (ffa) and still trains B", async () => {
     const start = startAdapter(4);
     const result = await trainLocally(model, spec, task, start, toyData(32, 2), {

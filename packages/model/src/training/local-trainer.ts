@@ -31,6 +31,9 @@ export interface LocalTrainingOptions {
   /** `constant` (the default: a federated round is a few local steps) or `cosine`: 10% linear warm-up, then cosine
    * decay to a tenth, for long centralised runs (after a linear probe it keeps late steps from undoing the head). */
   readonly schedule?: "constant" | "cosine";
+  /** `whole` (the default) trains on whole rows; `random` on one random context window of each drawn row that is
+   * longer than the model's context (batches.ts), so that long emails cost one context per step. */
+  readonly windows?: "whole" | "random";
   /** Weight of SOFT's orthogonality regulariser; 0 turns it off. */
   readonly softLambda: number;
   /** `ffa` keeps A frozen at its seeded init and trains only B. */
@@ -68,7 +71,13 @@ export async function trainLocally(
   let tokens = 0;
   try {
     for (let step = 1; step <= options.steps; step += 1) {
-      const batch = sampleBatch(data, options.batchSize, rng, task.kind === "classifier");
+      const batch = sampleBatch(
+        data,
+        options.batchSize,
+        rng,
+        task.kind === "classifier",
+        options.windows === "random" ? model.config.nCtx : undefined,
+      );
       const learningRate =
         options.schedule === "cosine"
           ? cosineLearningRate(step - 1, options.steps, options.learningRate, Math.ceil(options.steps / 10))

@@ -35,7 +35,11 @@ export function taskLoss(
 ): tf.Scalar {
   if (task.kind === "lm") return lmLoss(model, batch.tokens, options);
   if (batch.labels === undefined) throw new Error("classification batch without labels");
-  const logits = classifierLogits(model, batch, head, options);
-  const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(batch.labels, task.classes)), 1);
+  return classifierLoss(classifierLogits(model, batch, head, options), batch.labels, task.classes);
+}
+
+/** Mean cross-entropy in nats of logits [B, classes] against labels [B]. */
+export function classifierLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number): tf.Scalar {
+  const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(labels, classes)), 1);
   return tf.neg(tf.mean(picked)) as tf.Scalar;
 }

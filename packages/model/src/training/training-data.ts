@@ -13,3 +13,19 @@ export interface TrainingExamples {
 export function exampleCount(data: TrainingExamples): number {
   return data.lengths.length;
 }
+
+/** The first `windowTokens` of every row (rows shorter than that are returned as they are). */
+export function firstWindows(data: TrainingExamples, windowTokens: number): TrainingExamples {
+  if (data.seqLen <= windowTokens) return data;
+  const count = exampleCount(data);
+  const tokens = new Uint16Array(count * windowTokens);
+  for (let row = 0; row < count; row += 1) {
+    tokens.set(data.tokens.subarray(row * data.seqLen, row * data.seqLen + windowTokens), row * windowTokens);
+  }
+  return {
+    ...data,
+    seqLen: windowTokens,
+    tokens,
+    lengths: data.lengths.map((length) => Math.min(length, windowTokens)),
+  };
+}

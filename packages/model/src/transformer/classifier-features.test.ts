@@ -82,20 +82,26 @@ describe("classifier features", () => {
     });
   });
 
-  it("read a row of two contexts as two independent windows", () => {
+  it("read a row of several contexts as independent windows and average the windows that hold tokens", () => {
     tf.tidy(() => {
       const n = config.nCtx;
-      const long = [...row(n, 3), ...row(n, 11)];
-      const lengths = tf.tensor1d([2 * n], "int32");
-      const windowed = rawClassifierFeatures(model, ids([long]), lengths);
-      // Pooling two windows' states laid end to end, computed each on its own.
-      const first = layerStates(model, ids([long.slice(0, n)]));
-      const second = layerStates(model, ids([long.slice(n)]));
-      const byHand = tf.concat(
-        first.map((s, i) => pooledTokenStates(tf.concat([s, second[i] ?? s], 1), lengths)),
-        1,
-      );
+      const first = row(n, 3);
+      const second = row(n - 5, 11);
+      // Three windows: a full one, one of n - 5 tokens, and an empty one that must not count.
+      const long = [...first, ...second, ...new Array<number>(5 + n).fill(0)];
+      const windowed = rawClassifierFeatures(model, ids([long]), tf.tensor1d([2 * n - 5], "int32"));
+      const alone = (tokens: number[]): tf.Tensor2D =>
+        rawClassifierFeatures(model, ids([tokens]), tf.tensor1d([tokens.length], "int32"));
+      const byHand = tf.div(tf.add(alone(first), alone(second)), 2);
+      expect(windowed.shape).toEqual([1, classifierFeatureWidth(config)]);
       expect(maxAbsDiff(windowed, byHand)).toBeLessThan(1e-5);
+      // A row that fits one window reads the same whatever padding windows follow it.
+      const short = rawClassifierFeatures(
+        model,
+        ids([[...first, ...new Array<number>(2 * n).fill(0)]]),
+        tf.tensor1d([n], "int32"),
+      );
+      expect(maxAbsDiff(short, alone(first))).toBeLessThan(1e-5);
     });
   });
 

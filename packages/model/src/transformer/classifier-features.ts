@@ -31,8 +31,10 @@ export function pooledTokenStates(hidden: tf.Tensor3D, lengths: tf.Tensor1D): tf
 }
 
 /** The uncentred features [B, classifierFeatureWidth] of token rows [B, T]. A row longer than the context is read
- * as T / nCtx consecutive windows of nCtx tokens (each on its own, positions restarting at 0) laid back end to end,
- * so pooling sees every token of a long email. */
+ * as T / nCtx windows of nCtx tokens, each on its own (positions restarting at 0); its features are the mean of its
+ * windows' features over the windows that hold tokens. A linear head on that mean is the mean of the head's logits
+ * per window: every window is classified as a row of its own would be (what training on one random window per row
+ * learns, see batches.ts) and the evidence of the whole email is summed, as naive Bayes sums its words'. */
 export function rawClassifierFeatures(
   model: GptModel,
   tokens: tf.Tensor2D,
@@ -41,13 +43,37 @@ export function rawClassifierFeatures(
 ): tf.Tensor2D {
   const [rows, time] = tokens.shape;
   const context = model.config.nCtx;
-  if (time > context && time % context !== 0) {
+  if (time <= context) return windowFeatures(model, tokens, lengths, options);
+  if (time % context !== 0) {
     throw new Error(`a row of ${String(time)} tokens is not whole windows of ${String(context)}`);
   }
-  const windows = time > context ? tf.reshape(tokens, [(rows * time) / context, context]) : tokens;
-  const depths = layerStates(model, windows as tf.Tensor2D, options);
-  const pooled = depths.map((s) => pooledTokenStates(tf.reshape(s, [rows, time, model.config.nEmbd]), lengths));
-  return tf.concat(pooled, 1);
+  const count = time / context;
+  const starts = tf.mul(tf.range(0, count, 1, "int32"), context); // [W]
+  const windowLengths = tf.clipByValue(tf.sub(tf.expandDims(lengths, 1), tf.expandDims(starts, 0)), 0, context);
+  const used = tf.cast(tf.greater(windowLengths, 0), "float32"); // [rows, W]; window 0 always holds a token
+  const features = windowFeatures(
+    model,
+    tf.reshape(tokens, [rows * count, context]),
+    // An empty window is read as one token so that its (discarded) features stay finite.
+    tf.reshape(tf.maximum(windowLengths, 1), [rows * count]),
+    options,
+  );
+  const weights = tf.div(used, tf.sum(used, 1, true)); // [rows, W], each row sums to 1
+  const perWindow = tf.reshape(features, [rows, count, classifierFeatureWidth(model.config)]);
+  return tf.sum(tf.mul(perWindow, tf.expandDims(weights, 2)), 1);
+}
+
+/** Features of rows of at most one context. */
+function windowFeatures(
+  model: GptModel,
+  tokens: tf.Tensor2D,
+  lengths: tf.Tensor1D,
+  options: ForwardOptions,
+): tf.Tensor2D {
+  return tf.concat(
+    layerStates(model, tokens, options).map((depth) => pooledTokenStates(depth, lengths)),
+    1,
+  );
 }
 
 /** The features a classifier head reads: `rawClassifierFeatures` minus the model's pooling centre, if it has one. */
