@@ -1,13 +1,8 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
+import { ISOLATION_HEADERS as isolation } from "./apps/coordinator/src/http/isolation-headers";
 
 const web = resolve(import.meta.dirname, "apps/web");
-
-// Cross-origin isolation lets the wasm backend use threads (PLATFORM.md); the coordinator sends the same headers.
-const isolation = {
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Embedder-Policy": "require-corp",
-};
 
 export default defineConfig({
   root: web,

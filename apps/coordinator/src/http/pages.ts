@@ -3,13 +3,9 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import sirv from "sirv";
+import { ISOLATION_HEADERS } from "./isolation-headers";
 
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => void;
-
-export const ISOLATION_HEADERS = {
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Embedder-Policy": "require-corp",
-} as const;
 
 export function pagesBuilt(webRoot: string): boolean {
   return existsSync(join(webRoot, "index.html"));
