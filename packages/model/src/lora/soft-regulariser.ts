@@ -18,7 +18,8 @@ function unitRows(x: tf.Tensor, eps: number): tf.Tensor {
 
 /** ||offdiag(U U^T)||_F^2 = ||U U^T||_F^2 - sum_i (u_i . u_i)^2. */
 function offDiagonalEnergy(u: tf.Tensor): tf.Scalar {
-  const gram = tf.matMul(u, u, false, true);
+  // Not matMul's transposeB: tfjs-webgpu gets a small output over a long inner size wrong that way (see gpt.ts).
+  const gram = tf.matMul(u, tf.transpose(u));
   const diagonal = tf.sum(tf.square(u), 1);
   return tf.sub<tf.Scalar>(tf.sum(tf.square(gram)), tf.sum(tf.square(diagonal)));
 }
