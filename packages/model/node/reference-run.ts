@@ -136,6 +136,10 @@ const spamRun = await fineTune(
   Number(values["spam-steps"]),
 );
 
+// Printed at once too, so that the spam figure survives whatever happens in the sotu half.
+console.log(
+  `spam: LoRA test accuracy ${spamRun.after.kind === "classifier" ? (100 * spamRun.after.accuracy).toFixed(2) : "-"}% after ${spamRun.minutes.toFixed(1)} min`,
+);
 const emails = loadSpamEmails();
 const split = splitSpam(
   emails.map((e) => e.label),

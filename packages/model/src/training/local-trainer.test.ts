@@ -84,6 +84,34 @@ describe("local LoRA trainer", () => {
     expect(Number.isFinite(result.lastLoss)).toBe(true);
   }, 30_000);
 
+  it("leaves LM rows (nCtx + 1 tokens: inputs and shifted targets) whole when asked for random windows", async () => {
+    const lm: TaskHead = { kind: "lm" };
+    const lmSpec = adapterSpecFor(config, { rank: 2, head: lm });
+    const seqLen = config.nCtx + 1;
+    const rng = createRng(3);
+    const data = {
+      seqLen,
+      tokens: Uint16Array.from({ length: 2 * seqLen }, () => 2 + rng.int(config.vocabSize - 2)),
+      lengths: new Uint16Array(2).fill(seqLen),
+    };
+    const start = {
+      modules: lmSpec.modules.map((m) => ({
+        a: new Float32Array(m.rank * m.k).fill(0.01),
+        b: new Float32Array(m.d * m.rank),
+      })),
+      dense: [],
+    };
+    const result = await trainLocally(model, lmSpec, lm, start, data, {
+      steps: 1,
+      batchSize: 2,
+      learningRate: 1e-3,
+      softLambda: 0,
+      windows: "random",
+      seed: 1,
+    });
+    expect(result.tokens).toBe(2 * seqLen);
+  }, 30_000);
+
   it("keeps A exactly at its start when A is frozen (ffa) and still trains B", async () => {
     const start = startAdapter(4);
     const result = await trainLocally(model, spec, task, start, toyData(32, 2), {

@@ -31,8 +31,8 @@ export interface LocalTrainingOptions {
   /** `constant` (the default: a federated round is a few local steps) or `cosine`: 10% linear warm-up, then cosine
    * decay to a tenth, for long centralised runs (after a linear probe it keeps late steps from undoing the head). */
   readonly schedule?: "constant" | "cosine";
-  /** `whole` (the default) trains on whole rows; `random` on one random context window of each drawn row that is
-   * longer than the model's context (batches.ts), so that long emails cost one context per step. */
+  /** `whole` (the default) trains on whole rows; `random` on one random context window of each drawn classification
+   * row that is longer than the model's context (batches.ts), so that long emails cost one context per step. */
   readonly windows?: "whole" | "random";
   /** Weight of SOFT's orthogonality regulariser; 0 turns it off. */
   readonly softLambda: number;
@@ -76,7 +76,8 @@ export async function trainLocally(
         options.batchSize,
         rng,
         task.kind === "classifier",
-        options.windows === "random" ? model.config.nCtx : undefined,
+        // LM rows are nCtx + 1 tokens (inputs and shifted targets), never windows.
+        options.windows === "random" && task.kind === "classifier" ? model.config.nCtx : undefined,
       );
       const learningRate =
         options.schedule === "cosine"
