@@ -27,61 +27,57 @@ export function sampleBatch(
   if (data.seqLen % windowTokens !== 0) {
     throw new Error(`rows of ${String(data.seqLen)} tokens are not whole windows of ${String(windowTokens)}`);
   }
-  const windows = rows.map((row) => {
-    const length = Math.max(1, Math.min(data.seqLen, data.lengths[row] ?? data.seqLen));
+  const windows = rows.map((row): RowSlice => {
+    const length = realLength(data, row);
     const start = rng.int(Math.ceil(length / windowTokens)) * windowTokens;
     return { row, start, length: Math.min(windowTokens, length - start) };
   });
-  return windowBatchOf(data, windows, windowTokens, withLabels);
+  return sliceBatch(data, windows, windowTokens, withLabels);
 }
 
-function windowBatchOf(
+/** The examples at `rows`, in order (evaluation walks the shard with this). */
+export function batchOf(data: TrainingExamples, rows: readonly number[], withLabels: boolean): SampledBatch {
+  const whole = rows.map((row): RowSlice => ({ row, start: 0, length: realLength(data, row) }));
+  return sliceBatch(data, whole, data.seqLen, withLabels);
+}
+
+/** `width` tokens of a row from `start`, of which the first `length` are real. */
+interface RowSlice {
+  readonly row: number;
+  readonly start: number;
+  readonly length: number;
+}
+
+/** A row's real length, at least 1 and at most seqLen. */
+function realLength(data: TrainingExamples, row: number): number {
+  return Math.max(1, Math.min(data.seqLen, data.lengths[row] ?? data.seqLen));
+}
+
+function sliceBatch(
   data: TrainingExamples,
-  windows: readonly { row: number; start: number; length: number }[],
-  windowTokens: number,
+  slices: readonly RowSlice[],
+  width: number,
   withLabels: boolean,
 ): SampledBatch {
-  const tokens = new Int32Array(windows.length * windowTokens);
-  windows.forEach(({ row, start }, i) => {
+  const tokens = new Int32Array(slices.length * width);
+  slices.forEach(({ row, start }, i) => {
     const from = row * data.seqLen + start;
-    tokens.set(data.tokens.subarray(from, from + windowTokens), i * windowTokens);
+    tokens.set(data.tokens.subarray(from, from + width), i * width);
   });
   return {
-    tokens: tf.tensor2d(tokens, [windows.length, windowTokens], "int32"),
+    tokens: tf.tensor2d(tokens, [slices.length, width], "int32"),
     lengths: tf.tensor1d(
-      Int32Array.from(windows, (w) => w.length),
+      Int32Array.from(slices, (s) => s.length),
       "int32",
     ),
     ...(withLabels
       ? {
           labels: tf.tensor1d(
-            Int32Array.from(windows, (w) => data.labels?.[w.row] ?? 0),
+            Int32Array.from(slices, (s) => data.labels?.[s.row] ?? 0),
             "int32",
           ),
         }
       : {}),
-    tokenCount: windows.reduce((sum, w) => sum + w.length, 0),
-  };
-}
-
-/** The examples at `rows`, in order (evaluation walks the shard with this). */
-export function batchOf(data: TrainingExamples, rows: readonly number[], withLabels: boolean): SampledBatch {
-  const { seqLen } = data;
-  const tokens = new Int32Array(rows.length * seqLen);
-  const lengths = new Int32Array(rows.length);
-  const labels = new Int32Array(rows.length);
-  let tokenCount = 0;
-  rows.forEach((row, i) => {
-    tokens.set(data.tokens.subarray(row * seqLen, (row + 1) * seqLen), i * seqLen);
-    const length = Math.max(1, Math.min(seqLen, data.lengths[row] ?? seqLen));
-    lengths[i] = length;
-    labels[i] = data.labels?.[row] ?? 0;
-    tokenCount += length;
-  });
-  return {
-    tokens: tf.tensor2d(tokens, [rows.length, seqLen], "int32"),
-    lengths: tf.tensor1d(lengths, "int32"),
-    ...(withLabels ? { labels: tf.tensor1d(labels, "int32") } : {}),
-    tokenCount,
+    tokenCount: slices.reduce((sum, s) => sum + s.length, 0),
   };
 }
