@@ -7,6 +7,7 @@ import { classifierFeatures } from "../transformer/classifier-features";
 import type { ForwardOptions, GptModel } from "../transformer/gpt";
 import { adamStep, createAdamState, disposeAdamState } from "./adam";
 import { batchOf } from "./batches";
+import { classifierLoss } from "./task-loss";
 import { exampleCount, type TrainingExamples } from "./training-data";
 
 export interface LinearProbeOptions {
@@ -54,8 +55,7 @@ export async function fitLinearHead(
   }
   const features = tf.concat(parts);
   tf.dispose(parts);
-  const labels = data.labels;
-  const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), options.classes));
+  const labels = tf.tensor1d(data.labels, "int32");
   // Created inside tidy: tf.variable keeps its initial tensor alive otherwise.
   const params = new Map<string, tf.Variable>([
     ["weight", tf.tidy(() => tf.variable(tf.zeros([features.shape[1], options.classes]), true))],
@@ -67,7 +67,7 @@ export async function fitLinearHead(
   try {
     for (let i = 1; i <= options.iterations; i += 1) {
       const { grads, value } = tf.variableGrads(() => {
-        const nll = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits()), targets), 1)));
+        const nll = classifierLoss(logits(), labels, options.classes);
         return tf.add<tf.Scalar>(nll, tf.mul(tf.sum(tf.square(weight)), options.l2));
       }, [weight, bias]);
       const named: Record<string, tf.Tensor> = {};
@@ -83,11 +83,11 @@ export async function fitLinearHead(
       }
     }
     const accuracy = tf.tidy(
-      () => tf.mean(tf.cast(tf.equal(tf.argMax(logits(), 1), tf.argMax(targets, 1)), "float32")).dataSync()[0] ?? 0,
+      () => tf.mean(tf.cast(tf.equal(tf.argMax(logits(), 1), labels), "float32")).dataSync()[0] ?? 0,
     );
     return { weight: Float32Array.from(await weight.data()), bias: Float32Array.from(await bias.data()), accuracy };
   } finally {
     disposeAdamState(adam);
-    tf.dispose([features, targets, weight, bias]);
+    tf.dispose([features, labels, weight, bias]);
   }
 }
