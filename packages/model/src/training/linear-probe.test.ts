@@ -1,36 +1,26 @@
-import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs";
 import { initAdapter } from "@airlora/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PRESETS } from "../config/model-config";
 import { adapterSpecFor, type TaskHead } from "../lora/lora-targets";
-import { createGpt, disposeGpt, type GptModel } from "../transformer/gpt";
-import { initGpt2Weights } from "../weights/gpt2-layout";
 import { evaluateAdapter } from "./evaluate";
 import { fitLinearHead } from "./linear-probe";
+import { useNanoModel } from "../transformer/nano-test-model";
 import { toyClassification } from "./toy-classification";
 
 const config = PRESETS.nano;
 const task: TaskHead = { kind: "classifier", classes: 2 };
 const spec = adapterSpecFor(config, { rank: 4, head: task });
-let model: GptModel;
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-  model = createGpt(config, initGpt2Weights(config, 5));
-});
-afterAll(() => {
-  disposeGpt(model);
-});
+const nanoModel = useNanoModel(5);
 
 describe("fitLinearHead", () => {
   it("fits a head that classifies a learnable task through the model, leaving no tensors behind", async () => {
     const data = toyClassification(96, 3);
     const start = initAdapter(spec, 1);
-    const before = await evaluateAdapter(model, spec, task, start, data);
+    const before = await evaluateAdapter(nanoModel(), spec, task, start, data);
     const tensors = tf.memory().numTensors;
     const progress: number[] = [];
-    const head = await fitLinearHead(model, data, {
+    const head = await fitLinearHead(nanoModel(), data, {
       classes: 2,
       iterations: 200,
       learningRate: 0.05,
@@ -43,7 +33,7 @@ describe("fitLinearHead", () => {
     expect(head.bias).toHaveLength(2);
     expect(head.accuracy).toBeGreaterThan(0.95);
     expect(progress.at(-1)).toBe(96 + 200);
-    const after = await evaluateAdapter(model, spec, task, { ...start, dense: [head.weight, head.bias] }, data);
+    const after = await evaluateAdapter(nanoModel(), spec, task, { ...start, dense: [head.weight, head.bias] }, data);
     if (after.kind !== "classifier" || before.kind !== "classifier") throw new Error("classifier evaluation expected");
     expect(after.accuracy).toBeCloseTo(head.accuracy, 5);
     expect(after.loss).toBeLessThan(before.loss);
@@ -53,7 +43,7 @@ describe("fitLinearHead", () => {
     const { seqLen, tokens, lengths } = toyClassification(4, 1);
     const unlabelled = { seqLen, tokens, lengths };
     await expect(
-      fitLinearHead(model, unlabelled, { classes: 2, iterations: 1, learningRate: 0.1, l2: 0 }),
+      fitLinearHead(nanoModel(), unlabelled, { classes: 2, iterations: 1, learningRate: 0.1, l2: 0 }),
     ).rejects.toThrow(/labelled/);
   });
 });

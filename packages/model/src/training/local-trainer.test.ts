@@ -1,27 +1,17 @@
-import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs";
 import { createRng, type AdapterState } from "@airlora/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PRESETS } from "../config/model-config";
 import { adapterSpecFor, type TaskHead } from "../lora/lora-targets";
-import { createGpt, disposeGpt, type GptModel } from "../transformer/gpt";
-import { initGpt2Weights } from "../weights/gpt2-layout";
 import { evaluateAdapter } from "./evaluate";
 import { trainLocally } from "./local-trainer";
+import { useNanoModel } from "../transformer/nano-test-model";
 import { toyClassification as toyData } from "./toy-classification";
 
 const config = PRESETS.nano;
 const task: TaskHead = { kind: "classifier", classes: 2 };
 const spec = adapterSpecFor(config, { rank: 4, head: task });
-let model: GptModel;
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-  model = createGpt(config, initGpt2Weights(config, 5));
-});
-afterAll(() => {
-  disposeGpt(model);
-});
+const nanoModel = useNanoModel(5);
 
 function startAdapter(seed: number): AdapterState {
   const rng = createRng(seed);
@@ -40,10 +30,10 @@ describe("local LoRA trainer", () => {
   it("lowers the loss on a learnable task and leaves no tensors behind", async () => {
     const data = toyData(64, 1);
     const start = startAdapter(2);
-    const before = await evaluateAdapter(model, spec, task, start, data);
+    const before = await evaluateAdapter(nanoModel(), spec, task, start, data);
     const tensorsBefore = tf.memory().numTensors;
     const progress: number[] = [];
-    const result = await trainLocally(model, spec, task, start, data, {
+    const result = await trainLocally(nanoModel(), spec, task, start, data, {
       steps: 30,
       batchSize: 16,
       learningRate: 1e-2,
@@ -53,7 +43,7 @@ describe("local LoRA trainer", () => {
     });
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(progress).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-    const after = await evaluateAdapter(model, spec, task, result.adapter, data);
+    const after = await evaluateAdapter(nanoModel(), spec, task, result.adapter, data);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(after.loss).toBeLessThan(before.loss * 0.8);
     expect(after.kind === "classifier" && after.accuracy).toBeGreaterThan(0.8);
@@ -71,7 +61,7 @@ describe("local LoRA trainer", () => {
       labels: Uint8Array.from({ length: rows }, (_, i) => i % 2),
     };
     const tensorsBefore = tf.memory().numTensors;
-    const result = await trainLocally(model, spec, task, startAdapter(8), data, {
+    const result = await trainLocally(nanoModel(), spec, task, startAdapter(8), data, {
       steps: 2,
       batchSize: 4,
       learningRate: 1e-2,
@@ -101,7 +91,7 @@ describe("local LoRA trainer", () => {
       })),
       dense: [],
     };
-    const result = await trainLocally(model, lmSpec, lm, start, data, {
+    const result = await trainLocally(nanoModel(), lmSpec, lm, start, data, {
       steps: 1,
       batchSize: 2,
       learningRate: 1e-3,
@@ -114,7 +104,7 @@ describe("local LoRA trainer", () => {
 
   it("keeps A exactly at its start when A is frozen (ffa) and still trains B", async () => {
     const start = startAdapter(4);
-    const result = await trainLocally(model, spec, task, start, toyData(32, 2), {
+    const result = await trainLocally(nanoModel(), spec, task, start, toyData(32, 2), {
       steps: 3,
       batchSize: 8,
       learningRate: 1e-2,
@@ -130,7 +120,7 @@ describe("local LoRA trainer", () => {
 
   it("replays exactly for the same seed", async () => {
     const run = () =>
-      trainLocally(model, spec, task, startAdapter(6), toyData(16, 3), {
+      trainLocally(nanoModel(), spec, task, startAdapter(6), toyData(16, 3), {
         steps: 2,
         batchSize: 4,
         learningRate: 1e-2,
@@ -147,7 +137,7 @@ describe("local LoRA trainer", () => {
     (globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown }).setTimeout(() => {
       stepWhenTimerFired = step;
     }, 0);
-    await trainLocally(model, spec, task, startAdapter(8), toyData(8, 4), {
+    await trainLocally(nanoModel(), spec, task, startAdapter(8), toyData(8, 4), {
       steps: 3,
       batchSize: 4,
       learningRate: 1e-2,
@@ -164,7 +154,7 @@ describe("local LoRA trainer", () => {
   it("uses the peak learning rate throughout by default, and warms up then decays it with the cosine schedule", async () => {
     const rates = async (schedule?: "cosine"): Promise<number[]> => {
       const seen: number[] = [];
-      await trainLocally(model, spec, task, startAdapter(7), toyData(16, 4), {
+      await trainLocally(nanoModel(), spec, task, startAdapter(7), toyData(16, 4), {
         steps: 20,
         batchSize: 4,
         learningRate: 0.01,

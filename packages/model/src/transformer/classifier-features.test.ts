@@ -1,8 +1,8 @@
-import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PRESETS } from "../config/model-config";
 import { initGpt2Weights } from "../weights/gpt2-layout";
+import { useNanoModel } from "./nano-test-model";
 import { ids, maxAbsDiff } from "./tensor-test-helpers";
 import {
   classifierFeatureWidth,
@@ -11,19 +11,11 @@ import {
   pooledTokenStates,
   rawClassifierFeatures,
 } from "./classifier-features";
-import { createGpt, disposeGpt, hiddenStates, layerStates, type GptModel } from "./gpt";
+import { createGpt, disposeGpt, hiddenStates, layerStates } from "./gpt";
 
 const config = PRESETS.nano;
 const d = config.nEmbd;
-let model: GptModel;
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-  model = createGpt(config, initGpt2Weights(config, 11));
-});
-afterAll(() => {
-  disposeGpt(model);
-});
+const nanoModel = useNanoModel(11);
 
 function row(length: number, offset: number): number[] {
   return Array.from({ length }, (_, t) => (t * 37 + offset) % config.vocabSize);
@@ -33,9 +25,9 @@ describe("layerStates", () => {
   it("gives nLayer + 1 depths, the last being hiddenStates", () => {
     tf.tidy(() => {
       const input = ids([row(6, 2)]);
-      const depths = layerStates(model, input);
+      const depths = layerStates(nanoModel(), input);
       expect(depths).toHaveLength(config.nLayer + 1);
-      expect(maxAbsDiff(depths[config.nLayer] ?? tf.scalar(Number.NaN), hiddenStates(model, input))).toBe(0);
+      expect(maxAbsDiff(depths[config.nLayer] ?? tf.scalar(Number.NaN), hiddenStates(nanoModel(), input))).toBe(0);
     });
   });
 });
@@ -45,14 +37,14 @@ describe("pooledTokenStates", () => {
     tf.tidy(() => {
       const lengths = tf.tensor1d([3, 5], "int32");
       const padded = hiddenStates(
-        model,
+        nanoModel(),
         ids([
           [4, 5, 6, 0, 0],
           [1, 2, 3, 4, 5],
         ]),
       );
       const otherPadding = hiddenStates(
-        model,
+        nanoModel(),
         ids([
           [4, 5, 6, 99, 7],
           [1, 2, 3, 4, 5],
@@ -61,7 +53,7 @@ describe("pooledTokenStates", () => {
       const a = pooledTokenStates(padded, lengths);
       expect(a.shape).toEqual([2, 2 * d]);
       expect(maxAbsDiff(a, pooledTokenStates(otherPadding, lengths))).toBeLessThan(1e-6);
-      const alone = hiddenStates(model, ids([[4, 5, 6]]));
+      const alone = hiddenStates(nanoModel(), ids([[4, 5, 6]]));
       expect(maxAbsDiff(tf.slice(a, [0, 0], [1, d]), tf.mean(alone, 1))).toBeLessThan(1e-5);
       expect(maxAbsDiff(tf.slice(a, [0, d], [1, d]), tf.max(alone, 1))).toBeLessThan(1e-5);
     });
@@ -73,9 +65,9 @@ describe("classifier features", () => {
     tf.tidy(() => {
       const input = ids([row(9, 4)]);
       const lengths = tf.tensor1d([9], "int32");
-      const features = rawClassifierFeatures(model, input, lengths);
+      const features = rawClassifierFeatures(nanoModel(), input, lengths);
       expect(features.shape).toEqual([1, classifierFeatureWidth(config)]);
-      layerStates(model, input).forEach((depth, i) => {
+      layerStates(nanoModel(), input).forEach((depth, i) => {
         const part = tf.slice(features, [0, i * 2 * d], [1, 2 * d]);
         expect(maxAbsDiff(part, pooledTokenStates(depth, lengths))).toBeLessThan(1e-6);
       });
@@ -89,15 +81,15 @@ describe("classifier features", () => {
       const second = row(n - 5, 11);
       // Three windows: a full one, one of n - 5 tokens, and an empty one that must not count.
       const long = [...first, ...second, ...new Array<number>(5 + n).fill(0)];
-      const windowed = rawClassifierFeatures(model, ids([long]), tf.tensor1d([2 * n - 5], "int32"));
+      const windowed = rawClassifierFeatures(nanoModel(), ids([long]), tf.tensor1d([2 * n - 5], "int32"));
       const alone = (tokens: number[]): tf.Tensor2D =>
-        rawClassifierFeatures(model, ids([tokens]), tf.tensor1d([tokens.length], "int32"));
+        rawClassifierFeatures(nanoModel(), ids([tokens]), tf.tensor1d([tokens.length], "int32"));
       const byHand = tf.div(tf.add(alone(first), alone(second)), 2);
       expect(windowed.shape).toEqual([1, classifierFeatureWidth(config)]);
       expect(maxAbsDiff(windowed, byHand)).toBeLessThan(1e-5);
       // A row that fits one window reads the same whatever padding windows follow it.
       const short = rawClassifierFeatures(
-        model,
+        nanoModel(),
         ids([[...first, ...new Array<number>(2 * n).fill(0)]]),
         tf.tensor1d([n], "int32"),
       );
@@ -108,14 +100,14 @@ describe("classifier features", () => {
   it("refuse a row longer than the context that is not whole windows", () => {
     const tokens = tf.zeros<tf.Rank.R2>([1, config.nCtx + 1], "int32");
     const lengths = tf.tensor1d([config.nCtx + 1], "int32");
-    expect(() => rawClassifierFeatures(model, tokens, lengths)).toThrow(/not whole windows/);
+    expect(() => rawClassifierFeatures(nanoModel(), tokens, lengths)).toThrow(/not whole windows/);
     tf.dispose([tokens, lengths]);
   });
 
   it("are centred by the measured pooling centre: the rows it was measured on average to zero", async () => {
     const seqLen = 12;
     const rows = Int32Array.from({ length: 5 * seqLen }, (_, i) => (i * 53 + 7) % config.vocabSize);
-    const centre = await measurePoolingCentre(model, rows, seqLen, 2);
+    const centre = await measurePoolingCentre(nanoModel(), rows, seqLen, 2);
     expect(centre).toHaveLength(classifierFeatureWidth(config));
     const centred = createGpt(config, initGpt2Weights(config, 11), centre);
     try {

@@ -1,27 +1,18 @@
-import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PRESETS } from "../config/model-config";
-import { initGpt2Weights } from "../weights/gpt2-layout";
+import { useNanoModel } from "./nano-test-model";
 import { ids, maxAbsDiff } from "./tensor-test-helpers";
-import { createGpt, disposeGpt, EMBEDDING_MODULE, hiddenStates, lmLogits, type GptModel } from "./gpt";
+import { EMBEDDING_MODULE, hiddenStates, lmLogits } from "./gpt";
 
 const config = PRESETS.nano;
-let model: GptModel;
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-  model = createGpt(config, initGpt2Weights(config, 11));
-});
-afterAll(() => {
-  disposeGpt(model);
-});
+const nanoModel = useNanoModel(11);
 
 describe("GPT forward pass", () => {
   it("is causal: changing a later token leaves earlier positions untouched", () => {
     tf.tidy(() => {
-      const a = hiddenStates(model, ids([[5, 6, 7, 8, 9]]));
-      const b = hiddenStates(model, ids([[5, 6, 7, 8, 1000]]));
+      const a = hiddenStates(nanoModel(), ids([[5, 6, 7, 8, 9]]));
+      const b = hiddenStates(nanoModel(), ids([[5, 6, 7, 8, 1000]]));
       expect(a.shape).toEqual([1, 5, config.nEmbd]);
       expect(maxAbsDiff(tf.slice(a, [0, 0, 0], [1, 4, -1]), tf.slice(b, [0, 0, 0], [1, 4, -1]))).toBeLessThan(1e-6);
       expect(maxAbsDiff(tf.slice(a, [0, 4, 0], [1, 1, -1]), tf.slice(b, [0, 4, 0], [1, 1, -1]))).toBeGreaterThan(1e-3);
@@ -34,9 +25,9 @@ describe("GPT forward pass", () => {
         [1, 2, 3],
         [4, 5, 6],
       ]);
-      expect(maxAbsDiff(hiddenStates(model, input), hiddenStates(model, input, { embedByMatmul: true }))).toBeLessThan(
-        1e-5,
-      );
+      expect(
+        maxAbsDiff(hiddenStates(nanoModel(), input), hiddenStates(nanoModel(), input, { embedByMatmul: true })),
+      ).toBeLessThan(1e-5);
     });
   });
 
@@ -48,14 +39,16 @@ describe("GPT forward pass", () => {
       const b = tf.randomNormal([n, r], 0, 0.3, "float32", 2);
       const scale = 1.5;
       const input = ids([[3, 1, 4, 1, 5, 9]]);
-      const withLora = hiddenStates(model, input, { lora: { scale, modules: new Map([["h.1.attn.o", { a, b }]]) } });
-      const edited = new Map(model.weights);
-      const proj = model.weights.get("h.1.attn.c_proj.weight");
+      const withLora = hiddenStates(nanoModel(), input, {
+        lora: { scale, modules: new Map([["h.1.attn.o", { a, b }]]) },
+      });
+      const edited = new Map(nanoModel().weights);
+      const proj = nanoModel().weights.get("h.1.attn.c_proj.weight");
       if (proj === undefined) throw new Error("missing weight");
       edited.set("h.1.attn.c_proj.weight", tf.add(proj, tf.mul(tf.transpose(tf.matMul(b, a)), scale)));
       const merged = hiddenStates({ config, weights: edited }, input);
       expect(maxAbsDiff(withLora, merged)).toBeLessThan(1e-4);
-      expect(maxAbsDiff(withLora, hiddenStates(model, input))).toBeGreaterThan(1e-3);
+      expect(maxAbsDiff(withLora, hiddenStates(nanoModel(), input))).toBeGreaterThan(1e-3);
     });
   });
 
@@ -70,18 +63,18 @@ describe("GPT forward pass", () => {
         [2, 8, 1, 8],
       ]);
       const lora = { scale, modules: new Map([[EMBEDDING_MODULE, { a, b }]]) };
-      const wte = model.weights.get("wte.weight");
+      const wte = nanoModel().weights.get("wte.weight");
       if (wte === undefined) throw new Error("missing weight");
-      const edited = new Map(model.weights);
+      const edited = new Map(nanoModel().weights);
       edited.set("wte.weight", tf.add(wte, tf.mul(tf.transpose(tf.matMul(b, a)), scale)));
-      const withLora = hiddenStates(model, input, { lora });
+      const withLora = hiddenStates(nanoModel(), input, { lora });
       expect(maxAbsDiff(withLora, hiddenStates({ config, weights: edited }, input))).toBeLessThan(1e-4);
-      expect(maxAbsDiff(withLora, hiddenStates(model, input))).toBeGreaterThan(1e-3);
-      expect(maxAbsDiff(withLora, hiddenStates(model, input, { lora, embedByMatmul: true }))).toBeLessThan(1e-4);
+      expect(maxAbsDiff(withLora, hiddenStates(nanoModel(), input))).toBeGreaterThan(1e-3);
+      expect(maxAbsDiff(withLora, hiddenStates(nanoModel(), input, { lora, embedByMatmul: true }))).toBeLessThan(1e-4);
       // The output projection reads the frozen wte: the same hidden states give the same logits with or without it.
-      expect(maxAbsDiff(lmLogits(model, withLora), lmLogits({ config, weights: edited }, withLora))).toBeGreaterThan(
-        1e-3,
-      );
+      expect(
+        maxAbsDiff(lmLogits(nanoModel(), withLora), lmLogits({ config, weights: edited }, withLora)),
+      ).toBeGreaterThan(1e-3);
     });
   });
 
@@ -93,7 +86,7 @@ describe("GPT forward pass", () => {
         modules: new Map([["h.0.attn.q", { a: tf.randomNormal([4, n]), b: tf.zeros([n, 4]) }]]),
       };
       const input = ids([[7, 8, 9]]);
-      expect(maxAbsDiff(hiddenStates(model, input, { lora }), hiddenStates(model, input))).toBe(0);
+      expect(maxAbsDiff(hiddenStates(nanoModel(), input, { lora }), hiddenStates(nanoModel(), input))).toBe(0);
     });
   });
 });
