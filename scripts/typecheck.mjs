@@ -3,7 +3,16 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 
-const projects = [".", "packages/core", "packages/protocol", "packages/model", "apps/coordinator", "apps/web", "e2e"];
+const projects = [
+  ".",
+  "packages/core",
+  "packages/protocol",
+  "packages/model",
+  "packages/model/node",
+  "apps/coordinator",
+  "apps/web",
+  "e2e",
+];
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 let failed = 0;
 for (const project of projects) {

@@ -5,10 +5,11 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { SingleBar } from "cli-progress";
-import { initAdapter, type AdapterState } from "@airlora/core";
+import { adapterToNamedTensors, initAdapter, type AdapterState } from "@airlora/core";
 import type { PresetName } from "../src/config/model-config";
 import { adapterSpecFor, LORA_TARGETS, type LoraTarget, type TaskHead } from "../src/lora/lora-targets";
 import { type LabelledText, naiveBayesAccuracy, trainNaiveBayes } from "../src/tasks/naive-bayes";
+import { writeSafetensors } from "../src/safetensors/safetensors";
 import { createTokenizer } from "../src/tokenizer/tokenizer";
 import { splitSpam } from "../src/tasks/prepare-spam";
 import { createGpt } from "../src/transformer/gpt";
@@ -16,6 +17,7 @@ import { evaluateAdapter, type Evaluation } from "../src/training/evaluate";
 import { fitLinearHead } from "../src/training/linear-probe";
 import { trainLocally } from "../src/training/local-trainer";
 import { firstWindows, type TrainingExamples } from "../src/training/training-data";
+import { writeFileAtomic } from "./files";
 import { loadBaseModel, modelDir } from "./load-model";
 import { prepareTask } from "./tasks/prepare-task";
 import { loadSpamEmails, type SpamEmail } from "./tasks/spam-dataset";
@@ -37,13 +39,18 @@ const { values } = parseArgs({
     windows: { type: "string", default: "whole" },
     backend: { type: "string", default: "wasm" },
     "model-dir": { type: "string" },
+    "save-adapter": { type: "string" },
   },
 });
 const preset = values.preset as PresetName;
-const schedule = values["lr-schedule"];
-if (schedule !== "constant" && schedule !== "cosine") throw new Error("--lr-schedule must be constant or cosine");
-const windows = values.windows;
-if (windows !== "whole" && windows !== "random") throw new Error("--windows must be whole or random");
+/** The value of a flag that must be one of `choices`. */
+function oneOf<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  const choice = choices.find((known) => known === value);
+  if (choice === undefined) throw new Error(`--${flag} must be one of ${choices.join(", ")} (got ${value})`);
+  return choice;
+}
+const schedule = oneOf("lr-schedule", values["lr-schedule"], ["constant", "cosine"]);
+const windows = oneOf("windows", values.windows, ["whole", "random"]);
 const seed = Number(values.seed);
 const batch = Number(values.batch);
 await tf.setBackend(values.backend);
@@ -53,11 +60,7 @@ if (!base.ok) throw new Error(base.error.reason);
 const files = base.value;
 const model = createGpt(files.config, files.weights, files.poolingCentre);
 const seqLen = files.config.nCtx;
-const targets = values.targets.split(",").map((name): LoraTarget => {
-  const target = LORA_TARGETS.find((known) => known === name);
-  if (target === undefined) throw new Error(`--targets: unknown target ${name} (known: ${LORA_TARGETS.join(", ")})`);
-  return target;
-});
+const targets = values.targets.split(",").map((name): LoraTarget => oneOf("targets", name, LORA_TARGETS));
 
 /** LP-FT: a classifier starts from a head fitted on the frozen model's features (training/linear-probe.ts). */
 async function withProbedHead(task: TaskHead, start: AdapterState, train: TrainingExamples): Promise<AdapterState> {
@@ -92,7 +95,7 @@ async function fineTune(
   train: TrainingExamples,
   test: TrainingExamples,
   steps: number,
-): Promise<{ before: Evaluation; after: Evaluation; minutes: number }> {
+): Promise<{ before: Evaluation; after: Evaluation; minutes: number; adapter: AdapterState }> {
   const spec = adapterSpecFor(files.config, { rank: Number(values.rank), targets, head: task });
   const start = await withProbedHead(task, initAdapter(spec, seed + 1), train);
   const before = await evaluateAdapter(model, spec, task, start, test);
@@ -118,7 +121,7 @@ async function fineTune(
   });
   bar.stop();
   const after = await evaluateAdapter(model, spec, task, result.adapter, test);
-  return { before, after, minutes: result.elapsedMs / 60_000 };
+  return { before, after, minutes: result.elapsedMs / 60_000, adapter: result.adapter };
 }
 
 // spam: one client holding the whole training split; the test split is the evaluation shard.
@@ -140,6 +143,20 @@ const spamRun = await fineTune(
 console.log(
   `spam: LoRA test accuracy ${spamRun.after.kind === "classifier" ? (100 * spamRun.after.accuracy).toFixed(2) : "-"}% after ${spamRun.minutes.toFixed(1)} min`,
 );
+const savePath = values["save-adapter"];
+if (savePath !== undefined) {
+  // The trained spam adapter and head, named the PEFT way, so that evaluation variants need no new training run.
+  const spec = adapterSpecFor(files.config, {
+    rank: Number(values.rank),
+    targets,
+    head: { kind: "classifier", classes: 2 },
+  });
+  writeFileAtomic(
+    savePath,
+    writeSafetensors(adapterToNamedTensors(spec, spamRun.adapter), { targets: values.targets, rank: values.rank }),
+  );
+  console.log(`spam: adapter saved to ${savePath}`);
+}
 const emails = loadSpamEmails();
 const split = splitSpam(
   emails.map((e) => e.label),
