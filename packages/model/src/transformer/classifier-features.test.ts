@@ -58,6 +58,50 @@ describe("pooledTokenStates", () => {
       expect(maxAbsDiff(tf.slice(a, [0, d], [1, d]), tf.max(alone, 1))).toBeLessThan(1e-5);
     });
   });
+  it("passes the max part's gradient to every maximal real token, as tf.max's gradient does", () => {
+    tf.tidy(() => {
+      // Ties on purpose (row 0 holds its maximum twice), and a padded row whose padding is larger than its tokens.
+      const hidden = tf.tensor3d(
+        [
+          [
+            [1, 5],
+            [3, 2],
+            [3, 5],
+            [0, 0],
+          ],
+          [
+            [2, 1],
+            [4, 0],
+            [9, 9],
+            [9, 9],
+          ],
+        ],
+        [2, 4, 2],
+      );
+      const lengths = tf.tensor1d([3, 2], "int32");
+      const weights = tf.tensor2d([
+        [0.3, -0.7, 1.1, 0.5],
+        [-0.2, 0.9, 0.4, -1.3],
+      ]);
+      const ours = tf.grad((h: tf.Tensor) => tf.sum(tf.mul(pooledTokenStates(h as tf.Tensor3D, lengths), weights)))(
+        hidden,
+      );
+      const tfMax = tf.grad((h: tf.Tensor) => {
+        const mask = tf.tensor3d(
+          [
+            [[1], [1], [1], [0]],
+            [[1], [1], [0], [0]],
+          ],
+          [2, 4, 1],
+        );
+        const mean = tf.div(tf.sum(tf.mul(h, mask), 1), tf.tensor2d([[3], [2]]));
+        const max = tf.max(tf.add(h, tf.mul(tf.sub(mask, 1), 1e9)), 1);
+        return tf.sum(tf.mul(tf.concat([mean, max], 1), weights));
+      })(hidden);
+      expect(maxAbsDiff(ours, tfMax)).toBeLessThan(1e-6);
+      expect(tf.sum(tf.abs(ours)).dataSync()[0]).toBeGreaterThan(0);
+    });
+  });
 });
 
 describe("classifier features", () => {

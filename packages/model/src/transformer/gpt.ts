@@ -3,6 +3,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { ModelConfig } from "../config/model-config";
 import type { NamedTensor } from "../safetensors/safetensors";
+import { registerMatMulGradient } from "./matmul-gradient";
 
 export interface GptModel {
   readonly config: ModelConfig;
@@ -34,6 +35,7 @@ export function createGpt(
   weights: ReadonlyMap<string, NamedTensor>,
   poolingCentre?: Float32Array,
 ): GptModel {
+  registerMatMulGradient(); // wasm runs tfjs's own matMul gradient ~10x slower (see matmul-gradient.ts)
   const tensors = new Map<string, tf.Tensor>();
   for (const [name, tensor] of weights) tensors.set(name, tf.tensor(tensor.data, [...tensor.shape], "float32"));
   return {
@@ -147,7 +149,8 @@ function tokenEmbeddings(model: GptModel, ids: tf.Tensor2D, options: ForwardOpti
 /** Next-token logits [B * T, vocab] through the tied embedding. */
 export function lmLogits(model: GptModel, hidden: tf.Tensor3D): tf.Tensor2D {
   const [batch, time, n] = hidden.shape;
-  return tf.matMul(tf.reshape(hidden, [batch * time, n]), weight(model, "wte.weight"), false, true);
+  // An explicit transpose, not transposeB: 61 ms against 663 ms on wasm for 2,048 tokens (see matmul-gradient.ts).
+  return tf.matMul(tf.reshape(hidden, [batch * time, n]), tf.transpose(weight(model, "wte.weight")));
 }
 
 function weight(model: GptModel, name: string): tf.Tensor {
@@ -171,10 +174,11 @@ function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number)
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
 }
 
-/** GPT-2's tanh approximation of GELU. */
+/** GPT-2's tanh approximation of GELU, 0.5 x (1 + tanh(z)) with z = sqrt(2 / pi) (x + 0.044715 x^3), written as the
+ * identical x sigmoid(2 z): on wasm, Sigmoid is ~15x faster than Tanh and Pow ~10x slower than two multiplies. */
 function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  const cubic = tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715));
+  return tf.mul(x, tf.sigmoid(tf.mul(cubic, 2 * Math.sqrt(2 / Math.PI))));
 }
 
 function causalMask(time: number): tf.Tensor2D {
