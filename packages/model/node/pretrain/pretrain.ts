@@ -17,6 +17,7 @@ import { lmLoss } from "../../src/training/lm-loss";
 import { consecutiveWindows, randomWindows } from "../../src/training/lm-windows";
 import { cosineLearningRate } from "../../src/training/lr-schedule";
 import { createGpt, disposeGpt } from "../../src/transformer/gpt";
+import { registerMatMulGradient } from "../../src/transformer/matmul-gradient";
 import { initGpt2Weights } from "../../src/weights/gpt2-layout";
 import { loadPretrainingText } from "../corpus";
 import { sha256Hex, writeFileAtomic } from "../files";
@@ -70,6 +71,7 @@ const statePath = join(outDir, "pretrain-state", "state.safetensors");
 const tokenizerPath = join(REPO, "models", "tokenizer", "tokenizer.json");
 
 await tf.setBackend(options.backend);
+registerMatMulGradient(); // createGpt does this for fine-tuning; pretraining builds its model from variables
 const vocab = parseTokenizerVocab(JSON.parse(readFileSync(tokenizerPath, "utf8")));
 if (!vocab.ok) throw new Error(`${tokenizerPath}: ${vocab.error.reason}`);
 if (vocab.value.vocabSize !== config.vocabSize) {

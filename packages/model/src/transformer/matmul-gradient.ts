@@ -44,8 +44,8 @@ export function matMulGradients(
 
 /**
  * Registers `matMulGradients` as the gradient of tfjs's BatchMatMul kernel. The registry is global and the last
- * registration wins, and tfjs registers its own when its gradient bundle loads, so this runs when a model is
- * created (createGpt), after every import; calling it again is harmless.
+ * registration wins, and tfjs registers its own when its gradient bundle loads, so this runs after every import:
+ * when a model is created (createGpt) and when pretraining starts; calling it again is harmless.
  */
 export function registerMatMulGradient(): void {
   tf.registerGradient({
