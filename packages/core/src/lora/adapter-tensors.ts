@@ -6,7 +6,7 @@ import type { AdapterState, LoraModuleState } from "./adapter-state";
 import { checkTensor } from "./validate-adapter";
 
 export interface NamedTensor {
-  readonly shape: number[];
+  readonly shape: readonly number[];
   readonly data: Float32Array;
 }
 

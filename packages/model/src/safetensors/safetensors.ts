@@ -2,13 +2,11 @@
 // 8-byte little-endian header length N, N bytes of JSON {name: {dtype, shape, data_offsets: [begin, end]},
 // "__metadata__"?: {string: string}}, then the tensor bytes (offsets relative to the end of the header).
 // We write F32; we read F32, F16 and BF16 (as found in GPT-2-family checkpoints) into Float32Array.
-import { fail, ok, type Result } from "@airlora/core";
+import { fail, ok, type NamedTensor, type Result } from "@airlora/core";
 import { decodeUtf8Strict, encodeUtf8 } from "../text-codec";
 
-export interface NamedTensor {
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-}
+// One tensor type for adapters (core) and files (here), so an adapter read from a file needs no conversion.
+export type { NamedTensor };
 
 export type TensorMap = ReadonlyMap<string, NamedTensor>;
 

@@ -32,7 +32,11 @@ export function pooledTokenStates(hidden: tf.Tensor3D, lengths: tf.Tensor1D): tf
 /** max over axis 1 of [B, T, d], with tfjs's gradient (dy to every position equal to the maximum) spelled as
  * equal(x - max, 0): tfjs's equal(x, max) broadcasts, which the wasm backend runs ~25x slower (36 ms vs 1.4 ms for
  * 16 x 128 x 128), five times per step. */
-const maxOverTime = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+const maxOverTime = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  // tfjs calls this with the tensor, then the save function.
+  const [x, save] = inputs;
+  if (x === undefined || typeof x === "function" || typeof save !== "function")
+    throw new Error("maxOverTime: bad arguments");
   const max = tf.max(x, 1);
   save([x, max]);
   return {
