@@ -36,8 +36,8 @@ const options = new Command()
   .name("pretrain")
   .description("pretrain an AirLoRA base model on Brown + Moby Dick (public domain) with tfjs in Node")
   .option("--preset <name>", "nano | tiny", "tiny")
-  .option("--steps <n>", "optimizer steps", positiveInt, 600)
-  .option("--batch <n>", "sequences per step", positiveInt, 8)
+  .option("--steps <n>", "optimizer steps (default: the preset's shipped run)", positiveInt)
+  .option("--batch <n>", "sequences per step (default: the preset's shipped run)", positiveInt)
   .option("--seq-len <n>", "tokens per sequence (default: the preset's context)", positiveInt)
   .option("--lr <x>", "peak learning rate", Number, 3e-3)
   .option("--warmup <n>", "warm-up steps", positiveInt, 40)
@@ -50,8 +50,8 @@ const options = new Command()
   .parse()
   .opts<{
     preset: string;
-    steps: number;
-    batch: number;
+    steps?: number;
+    batch?: number;
     seqLen?: number;
     lr: number;
     warmup: number;
@@ -65,6 +65,14 @@ const options = new Command()
 
 if (!(options.preset in PRESETS)) throw new Error(`unknown preset ${options.preset} (nano | tiny)`);
 const config = PRESETS[options.preset as PresetName];
+// With no flags, the run that produced the committed models/<preset>/ (their model cards say the same).
+const SHIPPED_RUN: Record<PresetName, { steps: number; batch: number }> = {
+  nano: { steps: 600, batch: 16 },
+  tiny: { steps: 2200, batch: 8 },
+};
+const presetName = options.preset as PresetName;
+const steps = options.steps ?? SHIPPED_RUN[presetName].steps;
+const batchSize = options.batch ?? SHIPPED_RUN[presetName].batch;
 const seqLen = options.seqLen ?? config.nCtx;
 const outDir = resolve(options.out ?? join(REPO, "models", config.preset));
 const statePath = join(outDir, "pretrain-state", "state.safetensors");
@@ -111,8 +119,8 @@ const evalSet = consecutiveWindows(validation, seqLen + 1, options.evalWindows);
 const evaluate = async (): Promise<number> => {
   const rows = evalSet.length / (seqLen + 1);
   let sum = 0;
-  for (let start = 0; start < rows; start += options.batch) {
-    const count = Math.min(options.batch, rows - start);
+  for (let start = 0; start < rows; start += batchSize) {
+    const count = Math.min(batchSize, rows - start);
     const loss = tf.tidy(() => {
       const windows = tf.tensor2d(
         evalSet.subarray(start * (seqLen + 1), (start + count) * (seqLen + 1)),
@@ -138,13 +146,13 @@ const bar = new SingleBar({
   notTTYSchedule: 30_000,
 });
 let validationLoss = Number.NaN;
-bar.start(options.steps, step, { loss: "-", val: "-", tps: "-", elapsed: "0m" });
+bar.start(steps, step, { loss: "-", val: "-", tps: "-", elapsed: "0m" });
 const started = Date.now() - elapsedMs;
 let recentLoss = Number.NaN;
-while (step < options.steps) {
-  const lr = cosineLearningRate(step, options.steps, options.lr, options.warmup);
-  const windows = randomWindows(train, seqLen + 1, options.batch, createRng(options.seed * 1_000_003 + step));
-  const batch = tf.tensor2d(windows, [options.batch, seqLen + 1], "int32");
+while (step < steps) {
+  const lr = cosineLearningRate(step, steps, options.lr, options.warmup);
+  const windows = randomWindows(train, seqLen + 1, batchSize, createRng(options.seed * 1_000_003 + step));
+  const batch = tf.tensor2d(windows, [batchSize, seqLen + 1], "int32");
   const { value, grads } = tf.variableGrads(() => lmLoss(model, batch, { embedByMatmul }), [...params.values()]);
   const named: Record<string, tf.Tensor> = {};
   for (const [variableName, grad] of Object.entries(grads))
@@ -157,7 +165,7 @@ while (step < options.steps) {
   recentLoss = Number.isNaN(recentLoss) ? loss : 0.9 * recentLoss + 0.1 * loss;
   step += 1;
   elapsedMs = Date.now() - started;
-  if (step % options.evalEvery === 0 || step === options.steps) {
+  if (step % options.evalEvery === 0 || step === steps) {
     validationLoss = await evaluate();
     await savePretrainState(statePath, params, adam, {
       step: String(step),
@@ -170,7 +178,7 @@ while (step < options.steps) {
   bar.update(step, {
     loss: recentLoss.toFixed(3),
     val: Number.isNaN(validationLoss) ? "-" : validationLoss.toFixed(3),
-    tps: ((step * options.batch * seqLen * 1000) / Math.max(1, elapsedMs)).toFixed(0),
+    tps: ((step * batchSize * seqLen * 1000) / Math.max(1, elapsedMs)).toFixed(0),
     elapsed: `${(elapsedMs / 60_000).toFixed(1)}m`,
   });
 }
@@ -189,8 +197,8 @@ disposeGpt(trained);
 writeModelCard(join(outDir, "MODEL_CARD.md"), {
   config,
   parameters: parameterCount(config),
-  steps: options.steps,
-  batch: options.batch,
+  steps,
+  batch: batchSize,
   seqLen,
   peakLearningRate: options.lr,
   seed: options.seed,
