@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { adapterFromNamedTensors } from "@airlora/core";
 import type { PresetName } from "../src/config/model-config";
-import { adapterSpecFor, LORA_TARGETS, type LoraTarget } from "../src/lora/lora-targets";
+import { adapterSpecFor, parseLoraTargets } from "../src/lora/lora-targets";
 import { readSafetensors } from "../src/safetensors/safetensors";
 import { createGpt } from "../src/transformer/gpt";
 import { evaluateAdapter } from "../src/training/evaluate";
@@ -32,11 +32,8 @@ if (!file.ok) throw new Error(`${adapterPath}: ${file.error.reason}`);
 // reference-run.ts records its targets and rank in the file's metadata.
 const { targets: targetList, rank } = file.value.metadata;
 if (targetList === undefined || rank === undefined) throw new Error(`${adapterPath}: no targets/rank metadata`);
-const targets = targetList.split(",").map((name): LoraTarget => {
-  const target = LORA_TARGETS.find((known) => known === name);
-  if (target === undefined) throw new Error(`${adapterPath}: unknown target ${name}`);
-  return target;
-});
+const targets = parseLoraTargets(targetList);
+if (!targets.ok) throw new Error(`${adapterPath}: ${targets.error.reason}`);
 
 await tf.setBackend(values.backend);
 const preset = values.preset as PresetName;
@@ -45,7 +42,7 @@ if (!base.ok) throw new Error(base.error.reason);
 const { config, weights, poolingCentre, vocab } = base.value;
 const model = createGpt(config, weights, poolingCentre);
 const task = { kind: "classifier", classes: 2 } as const;
-const spec = adapterSpecFor(config, { rank: Number(rank), targets, head: task });
+const spec = adapterSpecFor(config, { rank: Number(rank), targets: targets.value, head: task });
 const adapter = adapterFromNamedTensors(spec, file.value.tensors);
 if (!adapter.ok) throw new Error(`${adapterPath}: ${adapter.error.reason}`);
 

@@ -7,7 +7,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { SingleBar } from "cli-progress";
 import { adapterToNamedTensors, initAdapter, type AdapterState } from "@airlora/core";
 import type { PresetName } from "../src/config/model-config";
-import { adapterSpecFor, LORA_TARGETS, type LoraTarget, type TaskHead } from "../src/lora/lora-targets";
+import { adapterSpecFor, parseLoraTargets, type TaskHead } from "../src/lora/lora-targets";
 import { type LabelledText, naiveBayesAccuracy, trainNaiveBayes } from "../src/tasks/naive-bayes";
 import { writeSafetensors } from "../src/safetensors/safetensors";
 import { createTokenizer } from "../src/tokenizer/tokenizer";
@@ -60,7 +60,9 @@ if (!base.ok) throw new Error(base.error.reason);
 const files = base.value;
 const model = createGpt(files.config, files.weights, files.poolingCentre);
 const seqLen = files.config.nCtx;
-const targets = values.targets.split(",").map((name): LoraTarget => oneOf("targets", name, LORA_TARGETS));
+const parsedTargets = parseLoraTargets(values.targets);
+if (!parsedTargets.ok) throw new Error(`--targets: ${parsedTargets.error.reason}`);
+const targets = parsedTargets.value;
 
 /** LP-FT: a classifier starts from a head fitted on the frozen model's features (training/linear-probe.ts). */
 async function withProbedHead(task: TaskHead, start: AdapterState, train: TrainingExamples): Promise<AdapterState> {

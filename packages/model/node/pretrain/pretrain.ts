@@ -64,13 +64,13 @@ const options = new Command()
   }>();
 
 if (!(options.preset in PRESETS)) throw new Error(`unknown preset ${options.preset} (nano | tiny)`);
-const config = PRESETS[options.preset as PresetName];
+const presetName = options.preset as PresetName;
+const config = PRESETS[presetName];
 // With no flags, the run that produced the committed models/<preset>/ (their model cards say the same).
 const SHIPPED_RUN: Record<PresetName, { steps: number; batch: number }> = {
   nano: { steps: 600, batch: 16 },
   tiny: { steps: 2200, batch: 8 },
 };
-const presetName = options.preset as PresetName;
 const steps = options.steps ?? SHIPPED_RUN[presetName].steps;
 const batchSize = options.batch ?? SHIPPED_RUN[presetName].batch;
 const seqLen = options.seqLen ?? config.nCtx;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PRESETS } from "../config/model-config";
 import { classifierFeatureWidth } from "../transformer/classifier-features";
-import { adapterSpecFor } from "./lora-targets";
+import { adapterSpecFor, parseLoraTargets } from "./lora-targets";
 
 const config = PRESETS.nano;
 
@@ -32,5 +32,14 @@ describe("adapterSpecFor", () => {
       { name: "head.weight", shape: [classifierFeatureWidth(config), 3] },
       { name: "head.bias", shape: [3] },
     ]);
+  });
+});
+
+describe("parseLoraTargets", () => {
+  it("reads a comma-separated list in its order and refuses a name that is not a target", () => {
+    expect(parseLoraTargets("emb,q,v")).toEqual({ ok: true, value: ["emb", "q", "v"] });
+    const bad = parseLoraTargets("q,attn");
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.reason).toContain('"attn"');
   });
 });

@@ -2,7 +2,7 @@
 // Module names: h.<layer>.attn.{q,k,v,o} and h.<layer>.mlp.{fc,proj}; q, k, v are the three column blocks of
 // GPT-2's fused c_attn, o is attn.c_proj, "mlp" targets both MLP projections, "emb" the input token embedding
 // (module "wte": d = nEmbd, k = vocabSize, one A column per token, so the adapter learns per-token offsets).
-import type { AdapterSpec, LoraModuleSpec } from "@airlora/core";
+import { fail, ok, type AdapterSpec, type LoraModuleSpec, type Result } from "@airlora/core";
 import type { ModelConfig } from "../config/model-config";
 import { classifierFeatureWidth } from "../transformer/classifier-features";
 import { EMBEDDING_MODULE } from "../transformer/gpt";
@@ -10,6 +10,19 @@ import { EMBEDDING_MODULE } from "../transformer/gpt";
 export const LORA_TARGETS = ["emb", "q", "k", "v", "o", "mlp"] as const;
 export type LoraTarget = (typeof LORA_TARGETS)[number];
 export const DEFAULT_TARGETS: readonly LoraTarget[] = ["q", "v"];
+
+/** Targets written as a comma-separated list ("emb,q,v"), as the scripts take them and adapter files record them. */
+export function parseLoraTargets(list: string): Result<LoraTarget[]> {
+  const targets: LoraTarget[] = [];
+  for (const name of list.split(",")) {
+    const target = LORA_TARGETS.find((known) => known === name);
+    if (target === undefined) {
+      return fail({ code: "unknown-target", reason: `LoRA target "${name}" is not one of ${LORA_TARGETS.join(", ")}` });
+    }
+    targets.push(target);
+  }
+  return ok(targets);
+}
 
 /** The task head on top of the final hidden state: a classifier (trained densely) or the tied LM head. */
 export type TaskHead = { readonly kind: "classifier"; readonly classes: number } | { readonly kind: "lm" };
