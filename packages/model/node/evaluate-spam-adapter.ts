@@ -56,9 +56,7 @@ for (const count of values.windows.split(",").map(Number)) {
     vocab,
   });
   if (!spam.ok) throw new Error(spam.error.reason);
-  // About 128 context windows per forward pass: more runs out of the wasm backend's 4 GB heap.
-  const batchSize = Math.max(1, Math.floor(128 / count));
-  const result = await evaluateAdapter(model, spec, task, adapter.value, spam.value.evalShard, batchSize);
+  const result = await evaluateAdapter(model, spec, task, adapter.value, spam.value.evalShard);
   if (result.kind !== "classifier") throw new Error("spam evaluation is a classifier's");
   console.log(
     `first ${String(count * config.nCtx)} tokens (${String(count)} windows): accuracy ${(100 * result.accuracy).toFixed(2)}%, loss ${result.loss.toFixed(4)}`,
