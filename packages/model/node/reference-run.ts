@@ -1,6 +1,7 @@
 // The centralised reference run (issue: model): LoRA fine-tunes a base model on the whole spam training split and
 // prints test accuracy next to naive Bayes on the same split; then fine-tunes on sotu and prints held-out
 // perplexity before and after.   npx tsx packages/model/node/reference-run.ts [--preset tiny] [--spam-steps N]
+// The defaults are the recorded run that reaches the baseline (packages/model/README.md, ~100 min on 2 cores).
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
@@ -27,16 +28,16 @@ const { values } = parseArgs({
     preset: { type: "string", default: "tiny" },
     seed: { type: "string", default: "0" },
     rank: { type: "string", default: "8" },
-    targets: { type: "string", default: "q,v" },
-    "spam-steps": { type: "string", default: "600" },
+    targets: { type: "string", default: "emb,q,v,o,mlp" },
+    "spam-steps": { type: "string", default: "4000" },
     "sotu-steps": { type: "string", default: "200" },
     batch: { type: "string", default: "16" },
     lr: { type: "string", default: "0.003" },
     "sotu-eval": { type: "string", default: "200" },
     "probe-iterations": { type: "string", default: "1500" },
-    "spam-windows": { type: "string", default: "1" },
-    "lr-schedule": { type: "string", default: "constant" },
-    windows: { type: "string", default: "whole" },
+    "spam-windows": { type: "string", default: "8" },
+    "lr-schedule": { type: "string", default: "cosine" },
+    windows: { type: "string", default: "random" },
     backend: { type: "string", default: "wasm" },
     "model-dir": { type: "string" },
     "save-adapter": { type: "string" },
