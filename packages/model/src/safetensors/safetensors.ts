@@ -15,18 +15,19 @@ const BYTES_PER_DTYPE = { F32: 4, F16: 2, BF16: 2 } as const;
 type Dtype = keyof typeof BYTES_PER_DTYPE;
 
 export function writeSafetensors(tensors: TensorMap, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  // Entries, not assignments: `header[name] = ...` with the name "__proto__" sets the prototype and the tensor
+  // vanishes from the JSON; Object.fromEntries defines own properties whatever the name.
+  const entries: [string, unknown][] = Object.keys(metadata).length > 0 ? [["__metadata__", metadata]] : [];
   let offset = 0;
   const names = [...tensors.keys()].sort();
   for (const name of names) {
     const tensor = tensors.get(name);
     if (tensor === undefined) continue;
     const bytes = tensor.data.length * 4;
-    header[name] = { dtype: "F32", shape: tensor.shape, data_offsets: [offset, offset + bytes] };
+    entries.push([name, { dtype: "F32", shape: tensor.shape, data_offsets: [offset, offset + bytes] }]);
     offset += bytes;
   }
-  let json = encodeUtf8(JSON.stringify(header));
+  let json = encodeUtf8(JSON.stringify(Object.fromEntries(entries)));
   // Pad the header with spaces so the data starts 8-byte aligned (allowed by the format).
   const padded = Math.ceil(json.length / 8) * 8;
   if (padded !== json.length) {
@@ -105,12 +106,12 @@ export function readSafetensors(bytes: Uint8Array): Result<SafetensorsFile> {
 
 function parseMetadata(entry: unknown): Result<Record<string, string>> {
   if (typeof entry !== "object" || entry === null) return bad("__metadata__ is not an object");
-  const out: Record<string, string> = {};
+  const pairs: [string, string][] = [];
   for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
     if (typeof value !== "string") return bad(`__metadata__.${key} is not a string`);
-    out[key] = value;
+    pairs.push([key, value]);
   }
-  return ok(out);
+  return ok(Object.fromEntries(pairs)); // own properties, a key "__proto__" included
 }
 
 function parseEntry(
