@@ -12,9 +12,9 @@ export type Evaluation =
   | { readonly kind: "classifier"; readonly loss: number; readonly accuracy: number; readonly examples: number }
   | { readonly kind: "lm"; readonly loss: number; readonly perplexity: number; readonly examples: number };
 
-/** Rows per forward pass: 32, or fewer when rows span several context windows, so that one pass reads at most 128
- * windows (256 windows of tiny ran out of the wasm backend's 4 GB heap). */
-export function defaultEvaluationBatch(contextTokens: number, rowTokens: number): number {
+/** Rows per forward-only pass (evaluation, a probe's features): 32, or fewer when rows span several context windows,
+ * so that one pass reads at most 128 windows (256 windows of tiny ran out of the wasm backend's 4 GB heap). */
+export function rowsPerForwardPass(contextTokens: number, rowTokens: number): number {
   const windowsPerRow = Math.ceil(rowTokens / contextTokens);
   return Math.max(1, Math.min(32, Math.floor(128 / windowsPerRow)));
 }
@@ -25,7 +25,7 @@ export async function evaluateAdapter(
   task: TaskHead,
   adapter: AdapterState,
   data: TrainingExamples,
-  batchSize = defaultEvaluationBatch(model.config.nCtx, data.seqLen),
+  batchSize = rowsPerForwardPass(model.config.nCtx, data.seqLen),
 ): Promise<Evaluation> {
   const bound = bindAdapter(spec, adapter, { a: false, b: false, dense: false });
   const count = exampleCount(data);

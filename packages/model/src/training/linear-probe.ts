@@ -7,6 +7,7 @@ import { classifierFeatures } from "../transformer/classifier-features";
 import type { ForwardOptions, GptModel } from "../transformer/gpt";
 import { adamStep, createAdamState, disposeAdamState } from "./adam";
 import { batchOf } from "./batches";
+import { rowsPerForwardPass } from "./evaluate";
 import { classifierLoss } from "./task-loss";
 import { exampleCount, type TrainingExamples } from "./training-data";
 
@@ -17,7 +18,7 @@ export interface LinearProbeOptions {
   readonly learningRate: number;
   /** L2 penalty on the weight (not the bias). */
   readonly l2: number;
-  /** Rows per forward pass while computing features. */
+  /** Rows per forward pass while computing features (default: `rowsPerForwardPass`). */
   readonly batchSize?: number;
   /** The adapter binding to read features through (none: the base model). */
   readonly forward?: ForwardOptions;
@@ -39,7 +40,7 @@ export async function fitLinearHead(
 ): Promise<FittedHead> {
   const count = exampleCount(data);
   if (count === 0 || data.labels === undefined) throw new Error("a linear probe needs labelled examples");
-  const batchSize = options.batchSize ?? 32;
+  const batchSize = options.batchSize ?? rowsPerForwardPass(model.config.nCtx, data.seqLen);
   const parts: tf.Tensor2D[] = [];
   const steps = count + options.iterations;
   for (let start = 0; start < count; start += batchSize) {
