@@ -7,20 +7,51 @@ import tseslint from "typescript-eslint";
 /** Pure packages may not reach for platform APIs: they are tested in milliseconds and run anywhere. */
 const platformImports = {
   patterns: [
-    { group: ["node:*"], message: "core and protocol stay pure: no Node APIs" },
-    { group: ["@tensorflow/*", "socket.io*", "preact*"], message: "core and protocol stay pure" },
-    { group: ["@airlora/model", "@airlora/coordinator", "@airlora/web"], message: "dependencies point down" },
+    { group: ["node:*"], message: "core, protocol and rounds stay pure: no Node APIs" },
+    { group: ["@tensorflow/*", "socket.io*", "preact*"], message: "core, protocol and rounds stay pure" },
+    {
+      group: ["@airlora/model", "@airlora/participant", "@airlora/rounds", "@airlora/coordinator", "@airlora/web"],
+      message: "dependencies point down",
+    },
+  ],
+};
+
+/** rounds sits above core and protocol: the same purity, and it may import those two. */
+const roundsImports = {
+  patterns: [
+    ...platformImports.patterns.slice(0, 2),
+    {
+      group: ["@airlora/model", "@airlora/participant", "@airlora/coordinator", "@airlora/web"],
+      message: "rounds depends on core and protocol only",
+    },
+  ],
+};
+
+/** participant runs in a Web Worker, in Node and in the simulator: no Node APIs, no socket library, no pages. */
+const participantImports = {
+  patterns: [
+    { group: ["node:*"], message: "participant runs in browsers too: no Node APIs" },
+    { group: ["socket.io*", "preact*"], message: "the shells hand the participant a transport" },
+    { group: ["@airlora/rounds", "@airlora/coordinator", "@airlora/web"], message: "dependencies point down" },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "test-results/**", "playwright-report/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "test-results/**", "playwright-report/**", ".scratch/**"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "*.mjs", "scripts/*.mjs", "apps/coordinator/bin/*.mjs"] },
+        projectService: {
+          allowDefaultProject: [
+            "*.js",
+            "*.mjs",
+            "scripts/*.mjs",
+            "apps/coordinator/bin/*.mjs",
+            "apps/coordinator/src/*.mjs",
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -37,6 +68,20 @@ export default tseslint.config(
     files: ["packages/core/src/**/*.ts", "packages/protocol/src/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", platformImports],
+      "no-console": "error",
+    },
+  },
+  {
+    files: ["packages/rounds/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", roundsImports],
+      "no-console": "error",
+    },
+  },
+  {
+    files: ["packages/participant/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", participantImports],
       "no-console": "error",
     },
   },

@@ -18,7 +18,7 @@ export function findChromium(): string {
   );
 }
 
-/** Flags that keep Chromium quiet on a closed network (PLATFORM.md). */
+/** Flags that keep Chromium quiet on a closed network (docs/platform.md section 2). */
 export const BASE_FLAGS = [
   "--no-sandbox",
   "--disable-background-networking",

@@ -1,5 +1,5 @@
-// Numerical parity (DESIGN.md section 8): one LoRA training step on WebGPU gives the same loss and gradients as on
-// the cpu backend, in a real Chromium worker.
+// Numerical parity (docs/testing.md section 8): one LoRA training step on WebGPU gives the same loss and gradients as
+// on the cpu backend, in a real Chromium worker.
 import { expect, test } from "@playwright/test";
 import { E2E_ORIGIN } from "./coordinator";
 

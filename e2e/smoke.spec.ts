@@ -98,7 +98,9 @@ test("three devices join, the dashboard lists them, reload keeps identity, a mal
       }
       await expect(dashboard.getByTestId("connected-count")).toHaveAttribute("data-count", "3");
       const health = Health.parse(await (await fetch(`${E2E_ORIGIN}/api/health`)).json());
-      expect(health).toMatchObject({ ok: true, state: "idle", round: 0, clients: 3 });
+      expect(health).toMatchObject({ ok: true, round: 0, clients: 3 });
+      // Browser tabs do not train yet: they never finish the uplink probe, so the run waits (or is still preparing).
+      expect(["idle", "waiting"]).toContain(health.state);
     });
   } finally {
     await plainBrowser.close();

@@ -9,6 +9,8 @@ const projects = [
   "packages/protocol",
   "packages/model",
   "packages/model/node",
+  "packages/rounds",
+  "packages/participant",
   "apps/coordinator",
   "apps/web",
   "e2e",

@@ -1,13 +1,22 @@
 // `npm run bench -- model`: LoRA training step time, tokens/s and achieved GFLOP/s for nano and tiny per backend,
 // each next to a plain matMul's GFLOP/s on the same backend. Node (wasm, cpu) here; Chromium (webgpu, webgl,
-// wasm) through the device lab page of a real coordinator. Flags: --quick (fewer steps), --node-only.
+// wasm) through the device lab page of a real coordinator. Then the participant's default training configuration
+// (PARTICIPANT_TRAINING) at ranks 8 and 32 on Node wasm: time and peak memory per step. Flags: --quick (fewer
+// steps), --node-only.
 import { spawn, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { chromium } from "@playwright/test";
-import { PRESETS, benchLoraStep, type LoraStepFigures } from "@airlora/model";
+import {
+  PARTICIPANT_TRAINING,
+  PRESETS,
+  benchLoraStep,
+  benchParticipantStep,
+  type LoraStepFigures,
+  type ParticipantStepFigures,
+} from "@airlora/model";
 import { BASE_FLAGS, WEBGPU_FLAGS, findChromium } from "../../e2e/chromium";
 import { machineLine, printTable } from "./table";
 
@@ -31,6 +40,23 @@ for (const preset of ["nano", "tiny"] as const) {
     rows.push({ ok: true, where: "node", ...figures });
   }
 }
+
+// The participant's default configuration; last, the reference run's step (batch 16, unsplit) it replaces.
+await tf.setBackend("wasm");
+const participant: (ParticipantStepFigures & { config: string })[] = [];
+for (const preset of ["nano", "tiny"] as const) {
+  for (const rank of [8, 32]) {
+    process.stdout.write(`node wasm ${preset} participant default, rank ${String(rank)}…\n`);
+    const figures = await benchParticipantStep(PRESETS[preset], "wasm", PARTICIPANT_TRAINING[preset], { rank, steps });
+    participant.push({ config: "participant default", ...figures });
+  }
+}
+const referenceStep = { ...PARTICIPANT_TRAINING.tiny, batchSize: 16, microBatchSize: 16 };
+process.stdout.write("node wasm tiny reference-run step, rank 32…\n");
+participant.push({
+  config: "reference run (unsplit)",
+  ...(await benchParticipantStep(PRESETS.tiny, "wasm", referenceStep, { rank: 32, steps })),
+});
 
 if (!nodeOnly) {
   process.stdout.write("chromium (webgpu, webgl, wasm) through the device lab page…\n");
@@ -69,6 +95,22 @@ printTable(
   ),
 );
 console.log("step GFLOP/s counts 2x the forward pass (frozen base: input gradients only); ratio = step / matMul.");
+
+printTable(
+  `participant default config (PARTICIPANT_TRAINING): one classification step on Node wasm, LoRA on ${PARTICIPANT_TRAINING.tiny.targets.join(",")}`,
+  ["config", "preset", "rank", "batch", "micro-batch", "tokens/row", "ms/step", "peak MB"],
+  participant.map((r) => [
+    r.config,
+    r.preset,
+    String(r.rank),
+    String(r.batch),
+    String(r.microBatch),
+    String(r.stepTokensPerRow),
+    r.msPerStep.toFixed(0),
+    r.peakMegabytes.toFixed(0),
+  ]),
+);
+console.log("peak MB = tfjs profiler peak of one step plus the frozen base weights (every tensor view counted).");
 
 async function chromiumRows(): Promise<Row[]> {
   // The lab page must match this checkout's model code.

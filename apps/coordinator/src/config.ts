@@ -1,4 +1,5 @@
 import { newToken } from "./auth/tokens";
+import type { RunSettings } from "./run/run-settings";
 
 export interface CoordinatorConfig {
   readonly port: number;
@@ -9,13 +10,16 @@ export interface CoordinatorConfig {
   readonly adminToken: string;
   /** Folder with the Vite-built pages. */
   readonly webRoot: string;
+  /** The federated run this coordinator drives. */
+  readonly run: RunSettings;
 }
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "0.0.0.0";
 
-export function defaultConfig(overrides: Partial<CoordinatorConfig> = {}): CoordinatorConfig {
+export function defaultConfig(run: RunSettings, overrides: Partial<CoordinatorConfig> = {}): CoordinatorConfig {
   return {
+    run,
     port: DEFAULT_PORT,
     host: DEFAULT_HOST,
     joinToken: newToken(),

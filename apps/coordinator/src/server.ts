@@ -1,46 +1,107 @@
-// Wires the coordinator together: one HTTP server carrying the pages, the API and both socket.io namespaces.
+// Wires the coordinator together (docs/architecture.md): one HTTP server carrying the pages, the API, the run's
+// downloads and both socket.io namespaces; the evaluation worker; and, once the run is prepared, the engine that
+// drives the round machine.
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server as SocketServer } from "socket.io";
-import type { Health } from "@airlora/protocol";
+import { fail, ok, type Result } from "@airlora/core";
+import { PRESETS, TASK_CLASSES, adapterSpecFor } from "@airlora/model";
+import { PROTOCOL_VERSION, type Health, type RunView } from "@airlora/protocol";
+import { isTerminal } from "@airlora/rounds";
 import { createClientStore, type ClientStore } from "./clients/client-store";
-import { connectedCount } from "./clients/registry";
+import { connectedCount, expireAway } from "./clients/registry";
 import type { CoordinatorConfig } from "./config";
+import { startEvaluator } from "./evaluator/evaluator";
 import { handleApi } from "./http/api";
 import { createPageHandler } from "./http/pages";
+import { handleRunResource } from "./http/run-resources";
 import type { Logger } from "./log";
-import { attachClientNamespace } from "./sockets/client-namespace";
+import { createEngine, type RunEngine } from "./run/engine";
+import { prepareRun } from "./run/prepare-run";
+import type { RunSettings } from "./run/run-settings";
+import { stateView } from "./run/state-view";
+import { attachClientNamespace, type RunHooks } from "./sockets/client-namespace";
 import { attachDashboardNamespace } from "./sockets/dashboard-namespace";
 import { VERSION } from "./version";
 
 export interface RunningCoordinator {
   readonly port: number;
   readonly store: ClientStore;
+  /** Resolves once the run is prepared (task, shards, pilot) and rounds can start, or with why it could not be. */
+  readonly ready: Promise<Result<RunEngine>>;
+  engine(): RunEngine | undefined;
   close(): Promise<void>;
 }
 
-/** How long a dropped socket may come back with its state (socket.io connection state recovery). */
+/** How long a dropped socket may come back with its state (socket.io connection state recovery); away identities
+ * are forgotten after it. */
 const RECOVERY_WINDOW_MS = 2 * 60_000;
 
 export async function startCoordinator(config: CoordinatorConfig, log: Logger): Promise<RunningCoordinator> {
+  const settings = config.run;
   const store = createClientStore();
+  const evaluator = startEvaluator();
+  let engine: RunEngine | undefined;
+  let preparing = "starting the evaluation worker";
+  const preparingView = (): RunView => ({
+    runId: "",
+    state: "idle",
+    round: 0,
+    rounds: settings.rounds,
+    task: settings.task,
+    preset: settings.preset,
+    rule: settings.rule,
+    scheduler: settings.scheduler,
+    minClients: settings.minClients,
+    latencyBudgetMs: settings.latencyBudgetMs,
+    uplinkBps: settings.uplinkBps,
+    rank: null,
+    rankReason: null,
+    virtualQueue: 0,
+    activity: `preparing: ${preparing}`,
+  });
   const health = (): Health => ({
     ok: true,
     version: VERSION,
-    state: "idle",
-    round: 0,
+    state: engine?.wireState() ?? "idle",
+    round: engine?.currentRound() ?? 0,
     clients: connectedCount(store.get()),
   });
   const pages = createPageHandler(config.webRoot);
   const http: HttpServer = createServer((req, res) => {
-    if (!handleApi(req, res, { health })) pages(req, res);
+    const api = {
+      health,
+      adminToken: config.adminToken,
+      state: () => (engine === undefined ? { stage: "preparing", activity: preparing } : stateView(engine.state())),
+      rounds: () => engine?.lines() ?? [],
+    };
+    if (handleRunResource(req, res, { joinToken: config.joinToken, engine: () => engine })) return;
+    if (!handleApi(req, res, api)) pages(req, res);
   });
   const io = new SocketServer(http, {
     serveClient: false,
+    maxHttpBufferSize: maxMessageBytes(settings),
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
   });
-  attachClientNamespace(io.of("/client"), { joinToken: config.joinToken, store, log });
-  attachDashboardNamespace(io.of("/dashboard"), { adminToken: config.adminToken, store, log });
+  let hooks: RunHooks | undefined;
+  const clients = attachClientNamespace(io.of("/client"), {
+    joinToken: config.joinToken,
+    store,
+    log,
+    maxClients: settings.maxClients,
+    recoveryWindowMs: RECOVERY_WINDOW_MS,
+    run: () => hooks,
+  });
+  const dashboard = attachDashboardNamespace(io.of("/dashboard"), {
+    adminToken: config.adminToken,
+    store,
+    log,
+    engine: () => engine,
+    preparing: preparingView,
+  });
+  const sweep = setInterval(() => {
+    store.set(expireAway(store.get(), Date.now(), RECOVERY_WINDOW_MS).registry);
+  }, 30_000);
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -52,12 +113,84 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
   const port = (http.address() as AddressInfo).port;
   log.info("coordinator.listening", { host: config.host, port, version: VERSION });
 
+  const versions = { airlora: VERSION, protocol: String(PROTOCOL_VERSION), node: process.version };
+  const ready = prepareRun(settings, evaluator, versions, (stage) => {
+    preparing = stage;
+    log.info("run.preparing", { stage });
+    dashboard.runChanged();
+  }).then((prepared): Result<RunEngine> => {
+    if (!prepared.ok) {
+      preparing = `failed: ${prepared.error.reason}`;
+      log.warn("run.prepare-failed", { reason: prepared.error.reason });
+      dashboard.runChanged();
+      return fail(prepared.error);
+    }
+    const running = createEngine(prepared.value, {
+      now: Date.now,
+      toClient: (clientId, event, payload) => {
+        clients.send(clientId, event, payload);
+      },
+      toAllClients: (event, payload) => {
+        clients.broadcast(event, payload);
+      },
+      evaluator,
+      log,
+      observers: dashboard,
+    });
+    engine = running;
+    hooks = {
+      sessionFor: (client) => prepared.value.sessionInfo(client.joinIndex),
+      probeBytes: settings.probeBytes,
+      chunkBytes: settings.chunkBytes,
+      admitUpload: (clientId, round) => {
+        const active = running.state().active;
+        const member = active?.members.get(clientId);
+        if (active === undefined) return fail({ code: "wrong-round", reason: `round ${round} is not open` });
+        if (member === undefined || member.plan.excluded) {
+          return fail({ code: "not-in-round", reason: `not a member of round ${active.round}` });
+        }
+        if (isTerminal(member.status)) return fail({ code: member.status, reason: `already ${member.status}` });
+        if (active.round !== round) {
+          // A member uploading for another round is sending a stale or forged update: its part in this round ends.
+          const reason = `wrong-round: an upload for round ${round} during round ${active.round}`;
+          running.dispatch({ type: "upload-refused", clientId, round: active.round, reason, now: Date.now() });
+          return fail({ code: "wrong-round", reason });
+        }
+        return ok(member.plan.byteBudget);
+      },
+      dispatch: (event) => {
+        running.dispatch(event);
+      },
+    };
+    log.info("run.prepared", { runId: prepared.value.runId, dir: prepared.value.directory.path });
+    clients.announceSession();
+    dashboard.runChanged();
+    return ok(running);
+  });
+
   return {
     port,
     store,
+    ready,
+    engine: () => engine,
     close: async () => {
+      clearInterval(sweep);
+      engine?.close();
+      dashboard.close();
       await io.close();
       http.closeAllConnections();
+      await evaluator.close();
     },
   };
+}
+
+/** socket.io's message limit: one upload chunk, or a round report with one importance figure per component of the
+ * largest adapter the run may train, plus headroom for the JSON around them. */
+function maxMessageBytes(settings: RunSettings): number {
+  const classes = TASK_CLASSES[settings.task];
+  const head = classes === 0 ? ({ kind: "lm" } as const) : ({ kind: "classifier", classes } as const);
+  const rank = Math.max(settings.rank ?? 0, ...settings.rankCandidates);
+  const spec = adapterSpecFor(PRESETS[settings.preset], { rank, targets: settings.targets, head });
+  const components = spec.modules.reduce((sum, m) => sum + m.rank, 0);
+  return Math.max(settings.chunkBytes, 32 * components) + 64 * 1024;
 }

@@ -1,5 +1,5 @@
-// Which tfjs backend a participant trains on. The order is the probe order (DESIGN.md section 5): the first that
-// initialises and computes correctly wins.
+// Which tfjs backend a participant trains on. The order is the probe order (docs/model-and-data.md section 6): the
+// first that initialises and computes correctly wins.
 export const BACKEND_ORDER = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
 

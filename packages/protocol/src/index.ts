@@ -1,7 +1,65 @@
 export { PROTOCOL_VERSION } from "./version";
 export { parseMessage } from "./parse";
-export { BackendName, BackendAttempt, ClientId, ResumeToken } from "./messages/common";
+export {
+  BackendName,
+  BackendAttempt,
+  ByteCount,
+  ClientId,
+  DurationMs,
+  Fraction,
+  ResourcePath,
+  ResumeToken,
+  RoundNumber,
+} from "./messages/common";
 export { Hello, Welcome, ERROR_CODES, ErrorCode, ErrorMessage } from "./messages/client";
-export { ClientSummary, ClientsSnapshot } from "./messages/dashboard";
+export {
+  LORA_TARGET_NAMES,
+  LoraTargetName,
+  PRESET_NAMES,
+  PresetName,
+  PrecisionName,
+  RuleName,
+  SessionInfo,
+  TASK_NAMES,
+  TaskName,
+  TrainingSettings,
+} from "./messages/session";
+export {
+  AdapterShape,
+  Assignment,
+  BinaryChunk,
+  ChunkAck,
+  MEMBER_OUTCOMES,
+  MemberOutcome,
+  Progress,
+  Ready,
+  RoundOutcome,
+  RoundReport,
+  RunFinished,
+  UPDATE_KIND_NAMES,
+  UpdateKindName,
+  UploadChunkMeta,
+} from "./messages/round";
+export {
+  RoundEvaluation,
+  RoundLogClient,
+  RoundLogLine,
+  RoundLogStatus,
+  ROUND_PHASES,
+  RoundPhase,
+  SCHEDULER_NAMES,
+  SchedulerName,
+} from "./messages/round-log";
+export {
+  ClientSummary,
+  ClientsDelta,
+  ClientsSnapshot,
+  MEMBER_STAGES,
+  MemberStatus,
+  MemberStatuses,
+  RoundHistory,
+  RoundStarted,
+  RunView,
+} from "./messages/dashboard";
 export { RUN_STATES, RunState, Health } from "./messages/health";
 export * from "./codec/index";

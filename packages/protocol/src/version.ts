@@ -1,2 +1,2 @@
 /** Bumped on any incompatible change to a message schema or the update codec. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

@@ -1,6 +1,14 @@
 import { PROTOCOL_VERSION, type Hello } from "@airlora/protocol";
 import { describe, expect, it } from "vitest";
-import { admit, connectedCount, emptyRegistry, invalidMessageFrom, socketClosed, summaries } from "./registry";
+import {
+  admit,
+  connectedCount,
+  emptyRegistry,
+  expireAway,
+  hasRoomFor,
+  invalidMessageFrom,
+  socketClosed,
+} from "./registry";
 
 const TOKEN_A = "a".repeat(32);
 const TOKEN_B = "b".repeat(32);
@@ -82,6 +90,40 @@ describe("client registry", () => {
       fresh: { clientId: "c-000000000001", resumeToken: TOKEN_A },
     });
     const twice = invalidMessageFrom(invalidMessageFrom(step.registry, "c-000000000001"), "c-000000000001");
-    expect(summaries(twice)[0]?.invalidMessages).toBe(2);
+    expect(twice.clients.get("c-000000000001")?.invalidMessages).toBe(2);
+  });
+
+  it("forgets identities away longer than the recovery window and keeps connected ones", () => {
+    const first = admit(emptyRegistry(), {
+      socketId: "s1",
+      hello: hello(),
+      now: 1,
+      fresh: { clientId: "c-000000000001", resumeToken: TOKEN_A },
+    });
+    const second = admit(first.registry, {
+      socketId: "s2",
+      hello: hello(),
+      now: 1,
+      fresh: { clientId: "c-000000000002", resumeToken: TOKEN_B },
+    });
+    const away = socketClosed(second.registry, "s1", 10);
+    expect(expireAway(away, 100, 200).expired).toEqual([]);
+    const expired = expireAway(away, 300, 200);
+    expect(expired.expired).toEqual(["c-000000000001"]);
+    expect([...expired.registry.clients.keys()]).toEqual(["c-000000000002"]);
+    expect(expired.registry.byResumeToken.has(TOKEN_A)).toBe(false);
+    expect(second.client.joinIndex).toBe(1);
+  });
+
+  it("has room for a returning identity when full, not for a new one", () => {
+    const first = admit(emptyRegistry(), {
+      socketId: "s1",
+      hello: hello(),
+      now: 1,
+      fresh: { clientId: "c-000000000001", resumeToken: TOKEN_A },
+    });
+    expect(hasRoomFor(first.registry, hello(), 1)).toBe(false);
+    expect(hasRoomFor(first.registry, hello(TOKEN_A), 1)).toBe(true);
+    expect(hasRoomFor(first.registry, hello(), 2)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // Who has joined, as immutable data with pure transitions; the socket layer feeds events in and broadcasts the
 // result. Identities outlive sockets: a client that reconnects with its resumeToken gets its clientId back.
-import type { BackendAttempt, BackendName, ClientSummary, Hello } from "@airlora/protocol";
+import type { BackendAttempt, BackendName, Hello } from "@airlora/protocol";
 
 export interface ClientRecord {
   readonly clientId: string;
@@ -13,16 +13,20 @@ export interface ClientRecord {
   readonly joinedAt: number;
   readonly lastSeenAt: number;
   readonly invalidMessages: number;
+  /** Order of first admission (0, 1, ...): picks the client's data shard, round robin. */
+  readonly joinIndex: number;
 }
 
 export interface Registry {
   readonly clients: ReadonlyMap<string, ClientRecord>;
   /** resumeToken -> clientId */
   readonly byResumeToken: ReadonlyMap<string, string>;
+  /** Identities handed out so far. */
+  readonly admitted: number;
 }
 
 export function emptyRegistry(): Registry {
-  return { clients: new Map(), byResumeToken: new Map() };
+  return { clients: new Map(), byResumeToken: new Map(), admitted: 0 };
 }
 
 export interface HelloReceived {
@@ -61,14 +65,42 @@ export function admit(registry: Registry, event: HelloReceived): Admission {
     joinedAt: now,
     lastSeenAt: now,
     invalidMessages: 0,
+    joinIndex: registry.admitted,
   };
   const byResumeToken = new Map(registry.byResumeToken).set(client.resumeToken, client.clientId);
   return {
-    registry: { clients: new Map(registry.clients).set(client.clientId, client), byResumeToken },
+    registry: {
+      clients: new Map(registry.clients).set(client.clientId, client),
+      byResumeToken,
+      admitted: registry.admitted + 1,
+    },
     client,
     resumed: false,
     replacedSocketId: null,
   };
+}
+
+/** Whether a hello may get a new identity: away identities count too until they expire. */
+export function hasRoomFor(registry: Registry, hello: Hello, maxClients: number): boolean {
+  const resumes = hello.resumeToken !== undefined && registry.byResumeToken.has(hello.resumeToken);
+  return resumes || registry.clients.size < maxClients;
+}
+
+/** Forgets identities that have been away longer than `maxAwayMs` (past socket.io's recovery window). */
+export function expireAway(
+  registry: Registry,
+  now: number,
+  maxAwayMs: number,
+): { readonly registry: Registry; readonly expired: readonly string[] } {
+  const expired = [...registry.clients.values()].filter((c) => c.socketId === null && now - c.lastSeenAt > maxAwayMs);
+  if (expired.length === 0) return { registry, expired: [] };
+  const clients = new Map(registry.clients);
+  const byResumeToken = new Map(registry.byResumeToken);
+  for (const client of expired) {
+    clients.delete(client.clientId);
+    byResumeToken.delete(client.resumeToken);
+  }
+  return { registry: { ...registry, clients, byResumeToken }, expired: expired.map((c) => c.clientId) };
 }
 
 /** A socket went away; its client (if it still speaks for one) is kept but marked away. */
@@ -93,19 +125,6 @@ export function connectedCount(registry: Registry): number {
   let count = 0;
   for (const client of registry.clients.values()) if (client.socketId !== null) count += 1;
   return count;
-}
-
-export function summaries(registry: Registry): ClientSummary[] {
-  return [...registry.clients.values()].map((client) => ({
-    clientId: client.clientId,
-    connected: client.socketId !== null,
-    backend: client.backend,
-    probe: [...client.probe],
-    userAgent: client.userAgent,
-    joinedAt: client.joinedAt,
-    lastSeenAt: client.lastSeenAt,
-    invalidMessages: client.invalidMessages,
-  }));
 }
 
 function withClient(registry: Registry, client: ClientRecord): Registry {

@@ -1,6 +1,6 @@
 // The live dashboard: who is connected, on which backend. Rounds, allocations and curves land with the round work.
 import { useEffect, useState } from "preact/hooks";
-import type { ClientSummary } from "@airlora/protocol";
+import type { ClientSummary, RoundLogLine, RunView } from "@airlora/protocol";
 import { ClientsTable } from "./clients-table";
 import { connectDashboard, type DashboardLink } from "./dashboard-connection";
 
@@ -8,14 +8,16 @@ export function DashboardApp({ adminToken }: { readonly adminToken: string }) {
   const [link, setLink] = useState<DashboardLink>({ kind: "connecting" });
   const [clients, setClients] = useState<readonly ClientSummary[]>([]);
   const [badMessage, setBadMessage] = useState<string | null>(null);
+  const [run, setRun] = useState<RunView | null>(null);
+  const [rounds, setRounds] = useState<readonly RoundLogLine[]>([]);
 
   useEffect(() => {
     const socket = connectDashboard({
       adminToken,
       onLink: setLink,
-      onClients: (snapshot) => {
-        setClients(snapshot.clients);
-      },
+      onClients: setClients,
+      onRun: setRun,
+      onRounds: setRounds,
       onBadMessage: setBadMessage,
     });
     return () => socket.disconnect();
@@ -32,6 +34,13 @@ export function DashboardApp({ adminToken }: { readonly adminToken: string }) {
         </span>
         {clients.length > connected && <span class="note"> · {clients.length - connected} away</span>}
       </p>
+      {run !== null && (
+        <p class="note" data-testid="run-activity" data-state={run.state} data-round={run.round}>
+          {run.task} on {run.preset} · {run.rule} + {run.scheduler} · rank {run.rank ?? "not chosen yet"} · round{" "}
+          {run.round} of {run.rounds} · {run.activity}
+        </p>
+      )}
+      {rounds.length > 0 && <RoundsSummary rounds={rounds} />}
       {badMessage !== null && <p class="note">ignored a malformed update from the coordinator: {badMessage}</p>}
       <ClientsTable clients={clients} />
     </main>
@@ -53,4 +62,22 @@ function LinkPill({ link }: { readonly link: DashboardLink }) {
     case "refused":
       return <span class="pill bad">refused: {link.reason}</span>;
   }
+}
+
+/** The latest logged round in one line; the full round view comes with the dashboard issue. */
+function RoundsSummary({ rounds }: { readonly rounds: readonly RoundLogLine[] }) {
+  const last = rounds.at(-1);
+  if (last === undefined) return null;
+  const quality =
+    last.eval === null
+      ? "not evaluated"
+      : "accuracy" in last.eval
+        ? `accuracy ${(100 * last.eval.accuracy).toFixed(1)}%`
+        : `perplexity ${last.eval.perplexity.toFixed(1)}`;
+  return (
+    <p class="note" data-testid="rounds-summary" data-rounds={rounds.length}>
+      {rounds.length} rounds logged · round {last.round}: {quality}, {(last.roundLatencyMs / 1000).toFixed(1)} s,{" "}
+      {last.quorum.submitted} submitted
+    </p>
+  );
 }

@@ -1,4 +1,4 @@
-/** The `?token=` a page was opened with (DESIGN.md section 6), or undefined. */
+/** The `?token=` a page was opened with (docs/interfaces.md), or undefined. */
 export function pageToken(search: string = location.search): string | undefined {
   const token = new URLSearchParams(search).get("token");
   return token === null || token === "" ? undefined : token;

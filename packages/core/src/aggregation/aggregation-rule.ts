@@ -1,5 +1,5 @@
-// DESIGN.md 4.4: one interface, four rules, chosen per run. Every rule validates everything it is given and returns
-// a fresh state (no array shared with the inputs).
+// docs/algorithms.md section 4: one interface, four rules, chosen per run. Every rule validates everything it is given
+// and returns a fresh state (no array shared with the inputs).
 import type { AdapterSpec } from "../lora/adapter-spec";
 import type { AdapterState } from "../lora/adapter-state";
 import type { Result } from "../result";

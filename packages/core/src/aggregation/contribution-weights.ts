@@ -1,4 +1,4 @@
-// DESIGN.md 4.4: w_n = data weight normalised over all of the round's contributors.
+// docs/algorithms.md section 4.1: w_n = data weight normalised over all of the round's contributors.
 import { fail, ok, type Result } from "../result";
 
 /** weights / sum(weights). Each weight must be finite and >= 0, and their sum > 0 (an empty round has none). */

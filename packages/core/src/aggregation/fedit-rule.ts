@@ -1,4 +1,4 @@
-// DESIGN.md 4.4 fedit: A and B each averaged separately, A <- sum_n w_n A'_n, B <- sum_n w_n B'_n.
+// fedit (docs/algorithms.md section 4.3): A and B each averaged separately, A <- sum_n w_n A'_n, B <- sum_n w_n B'_n.
 import { ok } from "../result";
 import type { AggregationRule } from "./aggregation-rule";
 import { meanDense, prepareRound } from "./prepare-round";

@@ -1,5 +1,5 @@
-// DESIGN.md 4.4 ffa: A stays at the global's (frozen, seeded) values, B <- sum_n w_n B'_n. Exact, because
-// sum_n w_n B'_n A = (sum_n w_n B'_n) A when every client shares A.
+// ffa (docs/algorithms.md section 4.4): A stays at the global's (frozen, seeded) values, B <- sum_n w_n B'_n. Exact,
+// because sum_n w_n B'_n A = (sum_n w_n B'_n) A when every client shares A.
 import { ok } from "../result";
 import type { AggregationRule } from "./aggregation-rule";
 import { meanDense, prepareRound } from "./prepare-round";

@@ -1,5 +1,5 @@
-// DESIGN.md 4.4 diagnostic: how far averaging A and B separately is from averaging the products,
-// ||mean(B_n A_n) - mean(B_n) mean(A_n)||_F / ||mean(B_n A_n)||_F (the covariance term fedit ignores).
+// The diagnostic of docs/algorithms.md section 4.6: how far averaging A and B separately is from averaging the
+// products, ||mean(B_n A_n) - mean(B_n) mean(A_n)||_F / ||mean(B_n A_n)||_F (the covariance term fedit ignores).
 import type { AdapterSpec } from "../lora/adapter-spec";
 import type { AdapterState } from "../lora/adapter-state";
 import { validateAdapter } from "../lora/validate-adapter";

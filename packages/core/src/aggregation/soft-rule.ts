@@ -1,5 +1,5 @@
-// DESIGN.md 4.4 soft: per module and rank i, a_i <- a_i + sum_{n sent i} w_n (a'_{n,i} - a_i), same for b_i;
-// a rank nobody sent stays exactly as it was.
+// soft (docs/algorithms.md section 4.2): per module and rank i, a_i <- a_i + sum_{n sent i} w_n (a'_{n,i} - a_i), same
+// for b_i; a rank nobody sent stays exactly as it was.
 import type { LoraModuleState } from "../lora/adapter-state";
 import { ok } from "../result";
 import type { SoftModuleUpdate } from "../update/adapter-update";

@@ -1,4 +1,4 @@
-// DESIGN.md 4.4 topk: global + sum_n w_n (sparse dA_n, dB_n), w_n normalised over all contributors.
+// topk (docs/algorithms.md section 4.5): global + sum_n w_n (sparse dA_n, dB_n), w_n normalised over all contributors.
 import { ok } from "../result";
 import type { AggregationRule } from "./aggregation-rule";
 import { meanDense, prepareRound } from "./prepare-round";

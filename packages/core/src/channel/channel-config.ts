@@ -1,4 +1,4 @@
-// Parameters of the simulated wireless channel (DESIGN.md section 4.6), with the spec's defaults.
+// Parameters of the simulated wireless channel (docs/algorithms.md section 6), with its defaults.
 
 export interface ChannelConfig {
   /** Number of simulated clients; client n's draws do not depend on how many others there are. */

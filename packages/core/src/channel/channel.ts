@@ -1,11 +1,11 @@
-// The seeded simulated channel (DESIGN.md section 4.6): per-client static draws (position, compute speed) and
+// The seeded simulated channel (docs/algorithms.md section 6): per-client static draws (position, compute speed) and
 // Rayleigh block fading per round. Every draw is a pure function of (seed, round, client).
 
 import { createRng } from "../random/rng";
 import { fail, ok, type Result } from "../result";
 import { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from "./channel-config";
 import { dbToLinear, dbmToWatts, pathLossDb } from "./radio";
-import { mixSeed } from "./seed-mix";
+import { mixSeed } from "../random/seed-mix";
 
 export interface ChannelClient {
   readonly index: number;

@@ -1,6 +1,6 @@
-// Link-budget arithmetic for the simulated uplink (DESIGN.md section 4.6): decibels, path loss, noise power.
+// Link-budget arithmetic for the simulated uplink (docs/algorithms.md section 6): decibels, path loss, noise power.
 
-/** Path loss in dB at a distance, 128.1 + 37.6 log10(d_km) (DESIGN.md 4.6, the 3GPP urban macro model). */
+/** Path loss in dB at a distance, 128.1 + 37.6 log10(d_km) (3GPP urban macro; docs/algorithms.md section 6.1). */
 export function pathLossDb(distanceM: number): number {
   return 128.1 + 37.6 * Math.log10(distanceM / 1000);
 }
@@ -18,7 +18,7 @@ export function dbmToWatts(dbm: number): number {
   return 10 ** ((dbm - 30) / 10);
 }
 
-/** Received signal-to-noise ratio (linear) when `powerW` is spread over `bandwidthHz` (DESIGN.md 4.6). */
+/** Received SNR (linear) when `powerW` is spread over `bandwidthHz` (docs/algorithms.md section 6.2). */
 export function snrLinear(powerW: number, gain: number, noisePsdWPerHz: number, bandwidthHz: number): number {
   return (powerW * gain) / (noisePsdWPerHz * bandwidthHz);
 }

@@ -1,4 +1,4 @@
-// The shape of a LoRA adapter (DESIGN.md section 4.1): which frozen weights carry LoRA factors, their sizes and
+// The shape of a LoRA adapter (docs/algorithms.md section 1): which frozen weights carry LoRA factors, their sizes and
 // rank, and the small dense tensors (task head) that travel uncompressed. Everything else is derived from this.
 
 /** A frozen weight W (d x k) that gets W + (alpha / r) B A, with A (r x k) and B (d x r). */

@@ -1,4 +1,4 @@
-// An adapter as named tensors, the form safetensors files, PEFT exports and checkpoints use (DESIGN.md 4.1, 6):
+// An adapter as named tensors, the form safetensors files, PEFT exports and checkpoints use (docs/interfaces.md):
 // `${module}.lora_A` [r, k], `${module}.lora_B` [d, r], dense tensors under their own names and shapes.
 import { fail, ok, type Result } from "../result";
 import { denseSize, type AdapterSpec } from "./adapter-spec";

@@ -1,5 +1,5 @@
-// The round-0 adapter (DESIGN.md 4.1): A rows orthonormal and scaled, B = 0, so B A = 0 and training starts from the
-// base model exactly.
+// The round-0 adapter (docs/algorithms.md section 1.2): A rows orthonormal and scaled, B = 0, so B A = 0 and training
+// starts from the base model exactly.
 import { createRng } from "../random/rng";
 import { denseSize, type AdapterSpec } from "./adapter-spec";
 import type { AdapterState, LoraModuleState } from "./adapter-state";

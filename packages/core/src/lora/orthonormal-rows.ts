@@ -1,4 +1,4 @@
-// Seeded orthonormal rows for A's initialisation (DESIGN.md 4.1: "A rows start orthonormal (scaled)").
+// Seeded orthonormal rows for A's initialisation (docs/algorithms.md section 1.2).
 import type { Rng } from "../random/rng";
 
 /**

@@ -1,5 +1,5 @@
-// Client-side builders for the fedit ("dense") and ffa ("b-only") rules (DESIGN.md 4.4): everything travels, so
-// they only copy and check; they exist so that no client hand-assembles an update.
+// Client-side builders for the fedit ("dense") and ffa ("b-only") rules (docs/algorithms.md sections 4.3-4.4):
+// everything travels, so they only copy and check; they exist so that no client hand-assembles an update.
 import type { AdapterSpec } from "../lora/adapter-spec";
 import type { AdapterState } from "../lora/adapter-state";
 import { ok, type Result } from "../result";

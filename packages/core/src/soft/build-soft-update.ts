@@ -1,5 +1,5 @@
-// DESIGN.md 4.3: the client side of SOFT. Rank importance, a global greedy selection under the byte budget, the
-// "soft" update of kept components, and the error-feedback residual of the dropped ones.
+// docs/algorithms.md section 3: the client side of SOFT. Rank importance, a global greedy selection under the byte
+// budget, the "soft" update of kept components, and the error-feedback residual of the dropped ones.
 import type { AdapterSpec } from "../lora/adapter-spec";
 import type { AdapterState, LoraModuleState } from "../lora/adapter-state";
 import { validateAdapter } from "../lora/validate-adapter";
@@ -48,11 +48,11 @@ function withResidual(local: AdapterState, residual: AdapterState | undefined): 
  * value; `componentByteBudget` covers components only (the caller subtracts header, rank bitmasks and the dense
  * head from its assignment). Selection is global across modules (`selectComponents`).
  *
- * Error feedback (optional, DESIGN.md 4.3): pass the previous build's `residual`. It is added to `local` before
- * importance and selection, so a component dropped last round competes again with its accumulated change; a kept
- * component sends local + residual and its residual resets to 0. The residual lives in factor coordinates of the
- * round it was computed in; since soft aggregation keeps rank indices stable, adding it to the next round's factors
- * is the usual first-order error feedback, not an exact replay.
+ * Error feedback (optional, docs/algorithms.md section 3.5): pass the previous build's `residual`. It is added to
+ * `local` before importance and selection, so a component dropped last round competes again with its accumulated
+ * change; a kept component sends local + residual and its residual resets to 0. The residual lives in factor
+ * coordinates of the round it was computed in; since soft aggregation keeps rank indices stable, adding it to the next
+ * round's factors is the usual first-order error feedback, not an exact replay.
  */
 export function buildSoftUpdate(
   spec: AdapterSpec,

@@ -1,5 +1,5 @@
-// DESIGN.md 4.4 "topk": the naive baseline at the same byte budget. Element-wise top-k magnitude of dA and of dB,
-// sent as (index, delta) pairs.
+// "topk" (docs/algorithms.md section 4.5): the naive baseline at the same byte budget. Element-wise top-k magnitude of
+// dA and of dB, sent as (index, delta) pairs.
 import type { AdapterSpec } from "../lora/adapter-spec";
 import type { AdapterState } from "../lora/adapter-state";
 import { fail, ok, type Result } from "../result";

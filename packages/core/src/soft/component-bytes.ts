@@ -1,5 +1,5 @@
-// What SOFT's components cost on the wire (DESIGN.md 2, 4.3): a kept rank component sends a'_i (k values) and
-// b'_i (d values) at the update's precision. The codec's header and rank bitmask are not counted here.
+// What SOFT's components cost on the wire (docs/algorithms.md section 3.3): a kept rank component sends a'_i (k values)
+// and b'_i (d values) at the update's precision. The codec's header and rank bitmask are not counted here.
 import type { LoraModuleSpec } from "../lora/adapter-spec";
 import type { Precision } from "../update/adapter-update";
 

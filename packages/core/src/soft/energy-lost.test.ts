@@ -1,4 +1,5 @@
-// DESIGN.md 4.3: E = sum_dropped s_i^2 / sum_all s_i^2 against the exact relative error of the dropped part of B'A' - BA.
+// docs/algorithms.md section 3.2: E = sum_dropped s_i^2 / sum_all s_i^2 against the exact relative
+// error of the dropped part of B'A' - BA.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { LoraModuleState } from "../lora/adapter-state";

@@ -1,4 +1,5 @@
-// DESIGN.md 4.3: the share of update energy lost by dropping components, E = sum_dropped s_i^2 / sum_all s_i^2.
+// docs/algorithms.md section 3.2: the share of update energy lost by dropping components,
+// E = sum_dropped s_i^2 / sum_all s_i^2.
 
 /**
  * `importance[i]` is s_i^2, `kept[i]` whether component i is sent. 0 when the total energy is 0 (nothing to lose).

@@ -1,5 +1,5 @@
-// The exact energy ||B'A' - BA||_F^2 of a low-rank change (DESIGN.md 4.3, 4.4), without forming d x k: used to
-// report exactly what a sparsified update loses (soft and topk) and to check the s_i^2 estimate.
+// The exact energy ||B'A' - BA||_F^2 of a low-rank change (docs/algorithms.md section 3.2), without forming d x k: used
+// to report exactly what a sparsified update loses (soft and topk) and to check the s_i^2 estimate.
 import type { LoraModuleState } from "../lora/adapter-state";
 
 /**

@@ -1,4 +1,5 @@
-// DESIGN.md 4.3: per-rank importance s_i^2 = ||b'_i a'_i^T - b_i a_i^T||_F^2, in O(r (d + k)) without forming d x k.
+// docs/algorithms.md section 3.1: per-rank importance s_i^2 = ||b'_i a'_i^T - b_i a_i^T||_F^2,
+// in O(r (d + k)) without forming d x k.
 import type { LoraModuleState } from "../lora/adapter-state";
 
 /**

@@ -1,4 +1,4 @@
-// DESIGN.md 4.3: choose which components to send under a byte budget, greedily by energy per byte.
+// docs/algorithms.md section 3.3: choose which components to send under a byte budget, greedily by energy per byte.
 
 export interface ComponentCost {
   /** s_i^2, the energy sending this component keeps. */

@@ -1,5 +1,5 @@
-// DESIGN.md 4.2: R(A, B) = ||offdiag(Â Â^T)||_F^2 + ||offdiag(B̂^T B̂)||_F^2 and its exact gradient, the float64
-// reference the tfjs trainer's regulariser is tested against.
+// docs/algorithms.md section 2: R(A, B) = ||offdiag(Â Â^T)||_F^2 + ||offdiag(B̂^T B̂)||_F^2 and its exact gradient, the
+// float64 reference the tfjs trainer's regulariser is tested against.
 
 /** Float32Array from a model, Float64Array from a finite-difference test. */
 export type Floats = Float32Array | Float64Array;
@@ -9,7 +9,7 @@ export type Floats = Float32Array | Float64Array;
  * tfjs trainer does with the same default). The smooth guard (rather than max(|a|, eps)) keeps R differentiable
  * everywhere; at B = 0 it gives b̂ = 0, R_B = 0 and a zero gradient.
  */
-export const SOFT_EPS = 1e-8;
+export const SOFT_EPS = 1e-4;
 
 export interface SoftRegularisation {
   readonly value: number;
@@ -62,7 +62,7 @@ function offDiagonalPenalty(v: Float64Array, r: number, n: number, eps: number, 
   return value;
 }
 
-/** R(A, B) of DESIGN.md 4.2 with its gradient, in float64. A is r x k, B is d x r, both row-major. */
+/** R(A, B) of docs/algorithms.md section 2 with its gradient, in float64. A is r x k, B is d x r, both row-major. */
 export function softRegulariser(
   a: Floats,
   b: Floats,

@@ -1,5 +1,5 @@
 // What every client-side update builder returns: the update plus the two figures the round log reports per client
-// (DESIGN.md 6: keptRatio, energyLost).
+// (docs/interfaces.md: keptRatio, energyLost).
 import type { AdapterSpec } from "../lora/adapter-spec";
 import type { AdapterState } from "../lora/adapter-state";
 import { validateAdapter } from "../lora/validate-adapter";

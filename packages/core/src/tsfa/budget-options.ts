@@ -1,4 +1,4 @@
-// The byte budgets worth considering for one client (DESIGN.md 4.5, stage 2): the breakpoints of its own
+// The byte budgets worth considering for one client (docs/algorithms.md section 5.4): the breakpoints of its own
 // selection rule. Between two breakpoints a bigger budget keeps the same components, so it only costs bandwidth.
 
 import { selectionOrder, type ComponentCost } from "./select-components";

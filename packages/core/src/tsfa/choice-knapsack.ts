@@ -1,5 +1,5 @@
-// Multiple-choice knapsack for TSFA stage 2 (DESIGN.md 4.5): at a fixed round latency every client picks one budget
-// option, each option costs a bandwidth share and loses some weighted energy; the shares must fit in 1.
+// Multiple-choice knapsack for TSFA stage 2 (docs/algorithms.md section 5.4): at a fixed round latency every client
+// picks one budget option, each option costs a bandwidth share and loses some weighted energy; shares must fit in 1.
 
 import { relax, type ChoiceItem } from "./knapsack-relaxation";
 

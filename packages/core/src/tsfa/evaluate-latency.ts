@@ -1,5 +1,5 @@
-// Stage 2 at one fixed round latency T (DESIGN.md 4.5): who is in, which budget each gets, how much weighted
-// energy is lost, and how short the round could be with exactly those budgets.
+// Stage 2 at one fixed round latency T (docs/algorithms.md section 5.4): who is in, which budget each gets, how much
+// weighted energy is lost, and how short the round could be with exactly those budgets.
 
 import { solveChoiceKnapsack, type ChoiceItem } from "./choice-knapsack";
 import { fitRoundLatency, type UploadJob } from "./fit-latency";

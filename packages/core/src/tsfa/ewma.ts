@@ -1,5 +1,5 @@
-// Exponentially weighted moving averages for the coordinator's per-client predictions (DESIGN.md 4.5): uplink
-// capacity C_n (from the join-time probe and every real upload) and compute + download time tau_n.
+// Exponentially weighted moving averages for the coordinator's per-client predictions (docs/algorithms.md section 5.6):
+// uplink capacity C_n (from the join-time probe and every real upload) and compute + download time tau_n.
 
 /**
  * Weight of the newest sample. 0.3 follows a change within about 3 rounds (0.7^3 = 34% of the old value left)

@@ -1,5 +1,5 @@
-// The shortest round in which fixed payloads all fit in the shared uplink (DESIGN.md 4.5): the smallest T with
-// sum_n beta_n(T) <= 1, where beta_n(T) is the share client n needs to send its bits within T - tau_n.
+// The shortest round in which fixed payloads all fit in the shared uplink (docs/algorithms.md section 5.4): the
+// smallest T with sum_n beta_n(T) <= 1, where beta_n(T) is the share client n needs to send its bits within T - tau_n.
 
 import { rateBps, requiredShare, type RateModel } from "./rate-model";
 

@@ -1,5 +1,5 @@
-// The `--scheduler fixed` baseline of DESIGN.md 4.5: every participant gets the same share of the uplink and a
-// budget for the same fraction of its components; nobody is excluded and the round waits for the slowest.
+// The `--scheduler fixed` baseline of docs/algorithms.md section 5.7: every participant gets the same share of the
+// uplink and a budget for the same fraction of its components; nobody is excluded and the round waits for the slowest.
 
 import { fail, ok, type Result } from "../result";
 import { rateBps } from "./rate-model";

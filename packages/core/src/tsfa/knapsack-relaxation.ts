@@ -1,6 +1,6 @@
-// The LP relaxation of the multiple-choice knapsack (DESIGN.md 4.5: "a greedy fill of the unit bandwidth by
-// marginal energy per unit of share is optimal for the continuous relaxation"). It gives the exact solver of
-// choice-knapsack.ts both a good first answer and the lower bounds that let it discard most partial choices.
+// The LP relaxation of the multiple-choice knapsack (docs/algorithms.md section 5.4: the greedy fill of the
+// unit bandwidth by marginal energy per unit of share, optimal for the continuous relaxation). It gives the exact
+// solver of choice-knapsack.ts both a good first answer and the lower bounds that let it discard most partial choices.
 
 export interface ChoiceItem {
   /** Bandwidth share this option needs (finite, >= 0). */

@@ -1,4 +1,4 @@
-// The outer search of TSFA stage 2 (DESIGN.md 4.5): which round latency T to aim for.
+// The outer search of TSFA stage 2 (docs/algorithms.md section 5.4): which round latency T to aim for.
 //
 // The objective f(T) = V E*(T) + Q T, with E*(T) the least weighted energy lost at T, is not unimodal: E* falls in
 // steps as T grows (more time buys bigger budgets) and jumps up at every tau_n (client n is forced in and needs

@@ -1,5 +1,5 @@
-// How a participant's uplink rate depends on its bandwidth share (DESIGN.md 4.5), and the inverse TSFA needs:
-// the smallest share that carries a payload within a time.
+// How a participant's uplink rate depends on its bandwidth share (docs/algorithms.md section 5.3), and the inverse TSFA
+// needs: the smallest share that carries a payload within a time.
 
 import { linearRate, shannonRate } from "../channel/rates";
 
@@ -34,8 +34,8 @@ export function usefulShareCap(model: RateModel, totalBandwidth: number): number
 }
 
 /**
- * The smallest share in [0, 1] with which the client sends `bits` within `seconds` (DESIGN.md 4.5: a component's
- * bandwidth cost at a fixed round latency), or Infinity if even the whole uplink is not enough.
+ * The smallest share in [0, 1] with which the client sends `bits` within `seconds` (docs/algorithms.md section 5.4: a
+ * budget option's bandwidth cost at a fixed round latency), or Infinity if even the whole uplink is not enough.
  */
 export function requiredShare(model: RateModel, totalBandwidth: number, bits: number, seconds: number): number {
   if (bits <= 0) return 0;

@@ -1,5 +1,5 @@
-// The predicted importance profile of a client (DESIGN.md 4.5): an EWMA of the energy spectra it reported, starting
-// from a geometric prior before its first report.
+// The predicted importance profile of a client (docs/algorithms.md section 5.6): an EWMA of the energy spectra it
+// reported, starting from a geometric prior before its first report.
 
 import { fail, ok, type Result } from "../result";
 import { DEFAULT_EWMA_ALPHA } from "./ewma";

@@ -1,4 +1,4 @@
-// What stage 2 does with bandwidth nobody needs (DESIGN.md 4.5, "leftover share is spread to shorten the round").
+// What stage 2 does with bandwidth nobody needs (docs/algorithms.md section 5.4, step 4).
 
 /**
  * The round has already been shortened until the chosen budgets fill the uplink; share is left over only when

@@ -1,5 +1,5 @@
-// TSFA stage 1 (DESIGN.md 4.5): the structural LoRA rank, chosen once before round 1 from a pilot importance
-// spectrum and average channel statistics, with a record of why (kept in the run manifest).
+// TSFA stage 1 (docs/algorithms.md section 5.1): the structural LoRA rank, chosen once before round 1 from a pilot
+// importance spectrum and average channel statistics, with a record of why (kept in the run manifest).
 
 import { fail, ok, type Result } from "../result";
 

@@ -1,4 +1,4 @@
-// Inputs and outputs of TSFA stage 2 (DESIGN.md 4.5): one round's bandwidth shares and byte budgets.
+// Inputs and outputs of TSFA stage 2 (docs/algorithms.md section 5.2): one round's bandwidth shares and byte budgets.
 
 import type { RateModel } from "./rate-model";
 import type { ComponentCost } from "./select-components";

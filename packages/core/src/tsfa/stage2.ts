@@ -1,4 +1,4 @@
-// TSFA stage 2 (DESIGN.md 4.5): per round, bandwidth shares and byte budgets by Lyapunov drift-plus-penalty,
+// TSFA stage 2 (docs/algorithms.md section 5.2): per round, bandwidth shares and byte budgets by drift-plus-penalty,
 //   minimise V sum_n omega_n E_n(S_n) + Q T
 //   over sum beta_n <= 1, beta_n >= 0, T >= tau_n + 8 S_n / R_n(beta_n), S_n >= S_min.
 // Read latency-search.ts (which T) and evaluate-latency.ts (the allocation at one T) for the method.

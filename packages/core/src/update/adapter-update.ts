@@ -1,5 +1,5 @@
-// What a client sends after local training (DESIGN.md sections 2 and 4.3-4.4). Values are the client's NEW
-// factors unless a field says delta. The kind follows the run's aggregation rule:
+// What a client sends after local training (docs/algorithms.md section 3.4; docs/protocol.md). Values are the client's
+// NEW factors unless a field says delta. The kind follows the run's aggregation rule:
 //   soft  -> "soft"   (kept rank components only)
 //   fedit -> "dense"  (all of A' and B')
 //   ffa   -> "b-only" (A stays frozen at its seeded init, only B' travels)

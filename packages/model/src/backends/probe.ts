@@ -1,5 +1,5 @@
-// Finds the fastest tfjs backend that really works here (DESIGN.md section 5): each candidate must initialise,
-// run a matmul and a gradient, and get the right numbers. Never throws: failures become reasons.
+// Finds the first tfjs backend in probe order that really works here (docs/model-and-data.md section 6): each must
+// initialise, run a matmul and a gradient, and get the right numbers. Never throws: failures become reasons.
 import * as tf from "@tensorflow/tfjs-core";
 import { BACKEND_ORDER, type BackendAttempt, type BackendName } from "@airlora/core";
 

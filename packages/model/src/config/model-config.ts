@@ -1,5 +1,5 @@
-// GPT-2-style decoder sizes (DESIGN.md section 5). The presets are sized for this project's devices: `nano` keeps
-// tests and CI fast, `tiny` is the demo model a phone fine-tunes in seconds per step.
+// GPT-2-style decoder sizes (docs/model-and-data.md section 1). The presets are sized for this project's devices:
+// `nano` keeps tests and CI fast, `tiny` is the demo model a phone fine-tunes in seconds per step.
 
 export interface ModelConfig {
   readonly preset: string;

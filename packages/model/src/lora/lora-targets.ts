@@ -1,4 +1,4 @@
-// Which frozen weights carry LoRA factors (DESIGN.md section 4.1) and the adapter spec that follows from it.
+// Which frozen weights carry LoRA factors (docs/model-and-data.md section 2) and the adapter spec that follows from it.
 // Module names: h.<layer>.attn.{q,k,v,o} and h.<layer>.mlp.{fc,proj}; q, k, v are the three column blocks of
 // GPT-2's fused c_attn, o is attn.c_proj, "mlp" targets both MLP projections, "emb" the input token embedding
 // (module "wte": d = nEmbd, k = vocabSize, one A column per token, so the adapter learns per-token offsets).

@@ -1,4 +1,4 @@
-// SOFT's orthogonality regulariser in tfjs (DESIGN.md section 4.2), for the training loss:
+// SOFT's orthogonality regulariser in tfjs (docs/algorithms.md section 2), for the training loss:
 // R(A, B) = ||offdiag(Â Â^T)||_F^2 + ||offdiag(B̂^T B̂)||_F^2, Â = A with unit rows, B̂ = B with unit columns.
 // The reference in @airlora/core (softRegulariser) defines the same value; a test holds the two together.
 import * as tf from "@tensorflow/tfjs-core";

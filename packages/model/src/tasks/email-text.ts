@@ -1,5 +1,5 @@
-// The text of a raw email for the spam task (DESIGN.md section 5): the subject, a blank line, then the readable
-// body with every header stripped. MIME is walked crudely: multipart bodies are split at their boundary,
+// The text of a raw email for the spam task (docs/model-and-data.md section 4.1): the subject, a blank line, then the
+// readable body with every header stripped. MIME is walked crudely: multipart bodies are split at their boundary,
 // text parts are decoded (quoted-printable, base64), HTML is turned into text, other parts (attachments) are
 // dropped, and of a multipart/alternative only the text/plain part is kept when there is one. Whitespace runs
 // are collapsed; the body is cut to its first `maxBodyChars` characters.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTokenizer } from "../tokenizer/tokenizer";
 import { buildTokenizerVocab, countGpt2Tokens } from "../tokenizer/vocab-builder";
+import { defaultCalibrationRows } from "./calibration-slice";
 import { prepareSpamTask, splitSpam } from "./prepare-spam";
 import type { Shard } from "./shard";
 import { checkShard } from "./shard";
@@ -25,17 +26,49 @@ function prepare(options: Partial<Parameters<typeof prepareSpamTask>[2]> = {}) {
 }
 
 describe("prepare spam task", () => {
-  it("gives the clients exactly the training emails, each once, and evaluates on exactly the test emails", () => {
+  it("gives the clients and the calibration slice exactly the training emails, each once, and evaluates on exactly the test emails", () => {
     const prepared = prepare();
     const split = splitSpam(
       emails.map((e) => e.label),
       7,
     );
-    const onClients = prepared.clientShards.flatMap(rowsOf).sort();
-    expect(onClients).toEqual(split.train.map((i) => emails[i]?.text).sort());
+    const onClients = prepared.clientShards.flatMap(rowsOf);
+    const calibration = rowsOf(prepared.calibrationShard);
+    expect([...onClients, ...calibration].sort()).toEqual(split.train.map((i) => emails[i]?.text).sort());
+    expect(new Set([...onClients, ...calibration]).size).toBe(split.train.length);
     expect(rowsOf(prepared.evalShard).sort()).toEqual(split.test.map((i) => emails[i]?.text).sort());
     expect(split.test).toHaveLength(12);
-    for (const shard of [...prepared.clientShards, prepared.evalShard]) expect(checkShard(shard).ok).toBe(true);
+    const shards = [...prepared.clientShards, prepared.evalShard, prepared.calibrationShard];
+    for (const shard of shards) expect(checkShard(shard).ok).toBe(true);
+  });
+
+  it("carves a seeded stratified calibration slice of the asked size, on no client and not in the evaluation set", () => {
+    const prepared = prepare({ calibrationRows: 6 });
+    const calibration = rowsOf(prepared.calibrationShard);
+    expect(calibration).toHaveLength(6);
+    const elsewhere = new Set([...prepared.clientShards.flatMap(rowsOf), ...rowsOf(prepared.evalShard)]);
+    expect(calibration.filter((text) => elsewhere.has(text))).toEqual([]);
+    // A third of the training emails are spam, so are a third of the slice.
+    expect(prepared.stats.calibration).toMatchObject({ rows: 6, labelCounts: [4, 2] });
+    expect(prepared.stats.clients.reduce((a, c) => a + c.rows, 0)).toBe(48 - 6);
+    rowsOf(prepared.calibrationShard).forEach((text, row) => {
+      expect(prepared.calibrationShard.labels?.[row]).toBe(text.startsWith("Win") ? 1 : 0);
+    });
+  });
+
+  it("draws the same calibration slice for the same seed and another for another seed, the split unchanged", () => {
+    const slice = (seed: number) => rowsOf(prepare({ seed, calibrationRows: 10 }).calibrationShard);
+    expect(slice(7)).toEqual(slice(7));
+    expect(slice(8)).not.toEqual(slice(7));
+    expect(rowsOf(prepare({ seed: 7, calibrationRows: 10 }).evalShard)).toEqual(rowsOf(prepare().evalShard));
+  });
+
+  it("takes 5% of the training emails (at most 256, at least 1) when calibrationRows is absent or 0", () => {
+    expect(prepare().stats.calibration.rows).toBe(2); // round(0.05 * 48)
+    expect(prepare({ calibrationRows: 0 }).stats.calibration.rows).toBe(2);
+    expect(defaultCalibrationRows(10)).toBe(1);
+    expect(defaultCalibrationRows(4837)).toBe(242);
+    expect(defaultCalibrationRows(100_000)).toBe(256);
   });
 
   it("keeps labels with their emails and reports sizes, label counts and spam shares", () => {
@@ -46,7 +79,7 @@ describe("prepare spam task", () => {
       });
     }
     const { stats } = prepared;
-    expect(stats.clients.reduce((a, c) => a + c.rows, 0)).toBe(48);
+    expect(stats.clients.reduce((a, c) => a + c.rows, 0)).toBe(48 - stats.calibration.rows);
     expect(stats.clients.every((c) => c.rows >= 1)).toBe(true);
     expect(stats.eval.labelCounts).toEqual([8, 4]);
     expect(stats.dataset).toMatchObject({ task: "spam", emails: 60, train: 48, test: 12, truncatedShare: 0 });
@@ -64,5 +97,11 @@ describe("prepare spam task", () => {
   it("fails as a value for impossible options", () => {
     expect(prepareSpamTask(emails, tokenizer, { clients: 100, alpha: 1, seed: 0, seqLen: 8 }).ok).toBe(false);
     expect(prepareSpamTask(emails, tokenizer, { clients: 2, alpha: 1, seed: 0, seqLen: 0 }).ok).toBe(false);
+    for (const calibrationRows of [-1, 1.5, 48, 47]) {
+      // 47 leaves one training email, fewer than the 5 clients.
+      expect(prepareSpamTask(emails, tokenizer, { clients: 5, alpha: 1, seed: 0, seqLen: 8, calibrationRows }).ok).toBe(
+        false,
+      );
+    }
   });
 });

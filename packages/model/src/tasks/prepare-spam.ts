@@ -1,7 +1,9 @@
-// The spam task from its emails (DESIGN.md section 5): a seeded stratified 80/20 split, the training part spread
-// over the clients with a Dirichlet(alpha) label skew, each email as one row of its first seqLen tokens.
+// The spam task from its emails (docs/model-and-data.md section 4.1): a seeded stratified 80/20 split, a seeded
+// stratified calibration sample taken out of the training part (calibration-slice.ts), the rest spread over the
+// clients with a Dirichlet(alpha) label skew, each email as one row of its first seqLen tokens.
 import { type Result, createRng, fail, ok } from "@airlora/core";
 import type { Tokenizer } from "../tokenizer/tokenizer";
+import { calibrationRowCount, stratifiedSample } from "./calibration-slice";
 import { classificationShard } from "./classification-examples";
 import { dirichletPartition } from "./dirichlet-partition";
 import type { PrepareOptions, PreparedTask } from "./prepared-task";
@@ -34,11 +36,24 @@ export function prepareSpamTask(
   const labels = emails.map((e) => e.label);
   const root = createRng(seed);
   const split = stratifiedSplit(labels, SPAM_TEST_FRACTION, root.fork());
+  const partitionRng = root.fork();
+  const calibrationRows = calibrationRowCount(options.calibrationRows, split.train.length);
+  if (!calibrationRows.ok) return calibrationRows;
+  // The calibration emails leave the training split before the partition: no client ever holds one.
+  const picked = new Set(
+    stratifiedSample(
+      split.train.map((i) => labels[i] ?? 0),
+      calibrationRows.value,
+      root.fork(),
+    ),
+  );
+  const calibration = split.train.filter((_, j) => picked.has(j));
+  const pool = split.train.filter((_, j) => !picked.has(j));
   const parts = dirichletPartition(
-    split.train.map((i) => labels[i] ?? 0),
+    pool.map((i) => labels[i] ?? 0),
     clients,
     alpha,
-    root.fork(),
+    partitionRng,
   );
   if (!parts.ok) return parts;
   const ids = emails.map((e) => tokenizer.encode(e.text));
@@ -49,7 +64,8 @@ export function prepareSpamTask(
       seqLen,
       tokenizer.vocabSize,
     );
-  const clientShards = parts.value.map((part) => rows(part.map((j) => split.train[j] ?? -1)));
+  const clientShards = parts.value.map((part) => rows(part.map((j) => pool[j] ?? -1)));
+  const calibrationShard = rows(calibration);
   const fullEval = rows(split.test);
   const evalShard = options.evalLimit === undefined ? fullEval : evenlySpacedRows(fullEval, options.evalLimit);
   const share = (indices: readonly number[]): number =>
@@ -63,6 +79,7 @@ export function prepareSpamTask(
     task: "spam",
     clientShards,
     evalShard,
+    calibrationShard,
     stats: {
       dataset: {
         task: "spam",
@@ -75,6 +92,7 @@ export function prepareSpamTask(
       },
       clients: clientShards.map(stats),
       eval: stats(evalShard),
+      calibration: stats(calibrationShard),
       evalRowsAvailable: fullEval.lengths.length,
     },
   });

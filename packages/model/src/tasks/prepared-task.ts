@@ -10,6 +10,10 @@ export interface PrepareOptions {
   readonly seqLen: number;
   /** Keep at most this many evaluation rows, evenly spaced over the evaluation set (server-side evaluation is costly). */
   readonly evalLimit?: number;
+  /** Rows of the calibration slice (`PreparedTask.calibrationShard`), carved from the training split before the
+   * clients get theirs; absent or 0: 5% of the training rows, at most 256 (calibration-slice.ts). Otherwise a
+   * whole number >= 1 that leaves training rows for the clients. */
+  readonly calibrationRows?: number;
 }
 
 export interface ShardStats {
@@ -39,16 +43,23 @@ export interface SotuStats {
   readonly presidents: number;
   /** "year president" of each held-out address. */
   readonly evalAddresses: readonly string[];
+  /** "year president" of each address reserved for the calibration slice. */
+  readonly calibrationAddresses: readonly string[];
 }
 
 export interface PreparedTask {
   readonly task: TaskName;
   readonly clientShards: readonly Shard[];
   readonly evalShard: Shard;
+  /** Training rows on no client and not in the evaluation set, for the coordinator's TSFA stage-1 pilot
+   * (training/pilot.ts). spam: a seeded stratified sample of the training emails; sotu: windows of reserved
+   * training addresses (one per president, never a president's last), evenly spaced. */
+  readonly calibrationShard: Shard;
   readonly stats: {
     readonly dataset: SpamStats | SotuStats;
     readonly clients: readonly ShardStats[];
     readonly eval: ShardStats;
+    readonly calibration: ShardStats;
     /** Evaluation rows before `evalLimit`. */
     readonly evalRowsAvailable: number;
   };

@@ -1,6 +1,6 @@
-// Our tokenizer (DESIGN.md section 5): GPT-2 BPE, then each GPT-2 token becomes our id when the small vocabulary
-// has it; a token it lacks is merged again from its bytes with GPT-2's rule restricted to our vocabulary, so it
-// becomes a few of our tokens (its UTF-8 byte tokens at worst). Every string encodes and decodes back exactly.
+// Our tokenizer (docs/model-and-data.md section 3): GPT-2 BPE, then each GPT-2 token becomes our id when the small
+// vocabulary has it; a token it lacks is merged again from its bytes with GPT-2's rule restricted to our vocabulary, so
+// it becomes a few of our tokens (its UTF-8 byte tokens at worst). Every string encodes and decodes back exactly.
 import { bytePairMerge, bytesKey } from "./byte-pair-merge";
 import { GPT2_VOCAB_SIZE, gpt2ByteTable, gpt2Encode, gpt2TokenBytes } from "./gpt2-base";
 import { BYTE_ID_OFFSET, EOS_ID, FIXED_TOKEN_COUNT, PAD_ID, type TokenizerVocab } from "./tokenizer-vocab";

@@ -1,16 +1,16 @@
-// A participant's local LoRA training (DESIGN.md sections 4.1-4.2, 5): N Adam steps on its shard with the base
+// A participant's local LoRA training (docs/model-and-data.md section 7): N Adam steps on its shard with the base
 // model frozen, loss = task loss + lambda * sum over modules of SOFT's R(A, B). The same code runs in a browser
 // worker (webgpu, webgl, wasm, cpu) and in Node virtual clients (wasm, cpu). Leaves no tensors behind.
 import * as tf from "@tensorflow/tfjs-core";
 import { createRng, type AdapterSpec, type AdapterState } from "@airlora/core";
-import { bindAdapter, disposeBound, readAdapter } from "../lora/adapter-binding";
+import { type BoundAdapter, bindAdapter, disposeBound, readAdapter } from "../lora/adapter-binding";
 import type { TaskHead } from "../lora/lora-targets";
 import { softRegulariserTf } from "../lora/soft-regulariser";
 import type { GptModel } from "../transformer/gpt";
 import { adamStep, createAdamState, disposeAdamState } from "./adam";
-import { sampleBatch } from "./batches";
+import { type SampledBatch, sampleBatch } from "./batches";
 import { cosineLearningRate } from "./lr-schedule";
-import { taskLoss } from "./task-loss";
+import { type Batch, taskLoss } from "./task-loss";
 import { exampleCount, type TrainingExamples } from "./training-data";
 
 export interface TrainingProgress {
@@ -21,6 +21,8 @@ export interface TrainingProgress {
   readonly elapsedMs: number;
   /** The learning rate this step used. */
   readonly learningRate: number;
+  /** lambda R(A, B) of the step, not included in `loss` (the task loss). */
+  readonly regulariser: number;
 }
 
 export interface LocalTrainingOptions {
@@ -39,15 +41,33 @@ export interface LocalTrainingOptions {
   /** `ffa` keeps A frozen at its seeded init and trains only B. */
   readonly freezeA?: boolean;
   readonly seed: number;
+  /** Rows per forward/backward pass (gradient accumulation): a step still draws `batchSize` rows, then sums the
+   * gradients of micro-batches of at most this many rows, each weighted by its share of the rows, and takes one
+   * Adam step. Bounds a step's peak tensor memory (a phone's budget) at the same maths; at or above `batchSize`
+   * (or absent) the step is the unsplit one, bit for bit. */
+  readonly microBatchSize?: number;
+  /** Checked before every step: once aborted, training stops and returns what it has (structurally an
+   * AbortSignal; this package compiles without DOM types). */
+  readonly signal?: { readonly aborted: boolean };
+  /** Absolute time on `now`'s clock: a step starts only while `now() < deadlineMs`. */
+  readonly deadlineMs?: number;
+  /** The clock of `deadlineMs` (default `tf.util.now()`), so that a simulator can drive the deadline with its own
+   * clock. `elapsedMs` and tokens/s stay on the real clock: they measure this device. */
+  readonly now?: () => number;
   readonly onProgress?: (progress: TrainingProgress) => void;
 }
 
 export interface LocalTrainingResult {
+  /** After `stepsDone` steps; with none, a copy of `start`. */
   readonly adapter: AdapterState;
+  /** Mean task loss over the steps (SOFT's penalty excluded); NaN when no step ran. */
   readonly meanLoss: number;
   readonly lastLoss: number;
   readonly tokens: number;
   readonly elapsedMs: number;
+  readonly stepsDone: number;
+  /** `steps`: all of them ran; `deadline` / `abort`: stopped early by `deadlineMs` / `signal`. */
+  readonly stoppedBy: "steps" | "deadline" | "abort";
 }
 
 export async function trainLocally(
@@ -59,18 +79,34 @@ export async function trainLocally(
   options: LocalTrainingOptions,
 ): Promise<LocalTrainingResult> {
   if (exampleCount(data) === 0) throw new Error("no training examples");
+  const micro = options.microBatchSize;
+  if (micro !== undefined && !(Number.isInteger(micro) && micro >= 1)) {
+    throw new RangeError(`microBatchSize must be a whole number >= 1 (got ${String(micro)})`);
+  }
   const trainA = options.freezeA !== true;
   const bound = bindAdapter(spec, start, { a: trainA, b: true, dense: true });
   const params = new Map<string, tf.Variable>();
   for (const v of [...(trainA ? bound.a : []), ...bound.b, ...bound.dense]) params.set(v.name, v);
   const adam = createAdamState(params);
   const rng = createRng(options.seed);
+  const now = options.now ?? nowMs;
   const started = nowMs();
   let lossSum = 0;
   let lastLoss = Number.NaN;
+  let lastPenalty: number;
   let tokens = 0;
+  let stepsDone = 0;
+  let stoppedBy: LocalTrainingResult["stoppedBy"] = "steps";
   try {
     for (let step = 1; step <= options.steps; step += 1) {
+      if (options.signal?.aborted === true) {
+        stoppedBy = "abort";
+        break;
+      }
+      if (options.deadlineMs !== undefined && now() >= options.deadlineMs) {
+        stoppedBy = "deadline";
+        break;
+      }
       const batch = sampleBatch(
         data,
         options.batchSize,
@@ -84,21 +120,22 @@ export async function trainLocally(
           ? cosineLearningRate(step - 1, options.steps, options.learningRate, Math.ceil(options.steps / 10))
           : options.learningRate;
       try {
-        const { value, grads } = tf.variableGrads(() => {
-          const loss = taskLoss(model, task, batch, bound.dense, { lora: bound.binding });
-          if (options.softLambda === 0) return loss;
-          const reg = tf.addN(bound.a.map((a, i) => softRegulariserTf(a, bound.b[i] ?? a)));
-          return tf.add<tf.Scalar>(loss, tf.mul(reg, options.softLambda));
-        }, [...params.values()]);
+        const { value, grads } = batchGradients(model, task, bound, params, batch, options);
+        // The task loss is what a person reads: SOFT's R jumps from 0 to O(r) per module as soon as B leaves 0
+        // (it is scale-free), which would drown the task loss in the first steps of every run.
+        const penalty = options.softLambda === 0 ? undefined : tf.tidy(() => softPenalty(bound, options.softLambda));
         adamStep(params, grads, adam, learningRate);
-        lastLoss = (await value.data())[0] ?? Number.NaN;
-        tf.dispose([value, ...Object.values(grads)]);
+        const total = (await value.data())[0] ?? Number.NaN;
+        lastPenalty = penalty === undefined ? 0 : ((await penalty.data())[0] ?? Number.NaN);
+        lastLoss = total - lastPenalty;
+        tf.dispose([value, ...(penalty === undefined ? [] : [penalty]), ...Object.values(grads)]);
       } finally {
-        tf.dispose([batch.tokens, batch.lengths, ...(batch.labels === undefined ? [] : [batch.labels])]);
+        disposeBatch(batch);
       }
       // Give the event loop a turn: a Node virtual client must keep its socket alive while it trains, and awaiting
       // an already-resolved tensor read does not yield to timers or I/O.
       await nextMacrotask();
+      stepsDone = step;
       lossSum += lastLoss;
       tokens += batch.tokenCount;
       const elapsedMs = nowMs() - started;
@@ -109,19 +146,102 @@ export async function trainLocally(
         tokensPerSec: elapsedMs > 0 ? (tokens * 1000) / elapsedMs : 0,
         elapsedMs,
         learningRate,
+        regulariser: lastPenalty,
       });
     }
     return {
       adapter: await readAdapter(bound),
-      meanLoss: lossSum / options.steps,
+      meanLoss: stepsDone === 0 ? Number.NaN : lossSum / stepsDone,
       lastLoss,
       tokens,
       elapsedMs: nowMs() - started,
+      stepsDone,
+      stoppedBy,
     };
   } finally {
     disposeAdamState(adam);
     disposeBound(bound);
   }
+}
+
+/** The loss (task loss + lambda R) of one drawn batch and its gradients by parameter name: in one pass, or summed
+ * over micro-batches of at most `microBatchSize` rows, each micro-batch's mean loss weighted by its share of the
+ * rows (so the sum is the batch's mean loss) and R counted once. */
+function batchGradients(
+  model: GptModel,
+  task: TaskHead,
+  bound: BoundAdapter,
+  params: ReadonlyMap<string, tf.Variable>,
+  batch: SampledBatch,
+  options: LocalTrainingOptions,
+): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
+  const variables = [...params.values()];
+  const rows = batch.tokens.shape[0];
+  const micro = options.microBatchSize ?? rows;
+  const regulariser = (): tf.Scalar | undefined => softPenalty(bound, options.softLambda);
+  if (micro >= rows) {
+    return tf.variableGrads(() => {
+      const loss = taskLoss(model, task, batch, bound.dense, { lora: bound.binding });
+      const reg = regulariser();
+      return reg === undefined ? loss : tf.add<tf.Scalar>(loss, reg);
+    }, variables);
+  }
+  let value: tf.Scalar | undefined;
+  let grads: Record<string, tf.Tensor> = {};
+  for (let start = 0; start < rows; start += micro) {
+    const part = sliceRows(batch, start, Math.min(micro, rows - start));
+    try {
+      const share = part.tokens.shape[0] / rows;
+      const result = tf.variableGrads(() => {
+        const loss = tf.mul<tf.Scalar>(taskLoss(model, task, part, bound.dense, { lora: bound.binding }), share);
+        const reg = start === 0 ? regulariser() : undefined;
+        return reg === undefined ? loss : tf.add<tf.Scalar>(loss, reg);
+      }, variables);
+      value = accumulate(value, result.value);
+      grads = accumulateAll(grads, result.grads);
+    } finally {
+      disposeBatch(part);
+    }
+  }
+  if (value === undefined) throw new Error("a batch without rows"); // sampleBatch draws >= 1 row
+  return { value, grads };
+}
+
+/** lambda * sum over modules of R(A, B), or undefined when lambda is 0. */
+function softPenalty(bound: BoundAdapter, lambda: number): tf.Scalar | undefined {
+  if (lambda === 0) return undefined;
+  return tf.mul<tf.Scalar>(tf.addN(bound.a.map((a, i) => softRegulariserTf(a, bound.b[i] ?? a))), lambda);
+}
+
+/** Rows [start, start + count) of a batch. */
+function sliceRows(batch: Batch, start: number, count: number): Batch {
+  const width = batch.tokens.shape[1];
+  return {
+    tokens: tf.slice(batch.tokens, [start, 0], [count, width]),
+    lengths: tf.slice(batch.lengths, [start], [count]),
+    ...(batch.labels === undefined ? {} : { labels: tf.slice(batch.labels, [start], [count]) }),
+  };
+}
+
+/** sum + x, disposing both inputs (x alone when there is no sum yet). */
+function accumulate<T extends tf.Tensor>(sum: T | undefined, x: T): T {
+  if (sum === undefined) return x;
+  const next = tf.add<T>(sum, x);
+  tf.dispose([sum, x]);
+  return next;
+}
+
+function accumulateAll(
+  sums: Record<string, tf.Tensor>,
+  parts: Readonly<Record<string, tf.Tensor>>,
+): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = { ...sums };
+  for (const [name, grad] of Object.entries(parts)) out[name] = accumulate(sums[name], grad);
+  return out;
+}
+
+function disposeBatch(batch: Batch): void {
+  tf.dispose([batch.tokens, batch.lengths, ...(batch.labels === undefined ? [] : [batch.labels])]);
 }
 
 /** setTimeout exists in browsers, workers and Node; this package compiles without DOM or Node types on purpose. */

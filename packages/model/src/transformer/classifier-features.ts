@@ -1,4 +1,4 @@
-// What a classifier head reads (DESIGN.md section 5, refined in docs/design-notes.md): every depth of the residual
+// What a classifier head reads (docs/model-and-data.md section 2, docs/design-notes.md): every depth of the residual
 // stream, pooled over the real tokens as mean and max, side by side, minus the base model's own mean features.
 //
 // Why all depths: on frozen tiny features a linear probe reaches 94.1% spam accuracy from all five depths against

@@ -1,8 +1,9 @@
-// The GPT-2-style decoder in tfjs (DESIGN.md section 5): learned positions, pre-LayerNorm blocks, GELU MLP, tied
-// embeddings. Weights are a name -> tensor map in GPT-2's layout; LoRA factors are added where a module is bound.
+// The GPT-2-style decoder in tfjs (docs/model-and-data.md section 1): learned positions, pre-LayerNorm blocks, GELU
+// MLP, tied embeddings. Weights are a name -> tensor map in GPT-2's layout; LoRA is added where a module is bound.
 import * as tf from "@tensorflow/tfjs-core";
 import type { ModelConfig } from "../config/model-config";
 import type { NamedTensor } from "../safetensors/safetensors";
+import { gelu } from "./gelu";
 import { registerMatMulGradient } from "./matmul-gradient";
 
 export interface GptModel {
@@ -172,13 +173,6 @@ function withLora(base: tf.Tensor, input: tf.Tensor, name: string, lora: LoraBin
 function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
-}
-
-/** GPT-2's tanh approximation of GELU, 0.5 x (1 + tanh(z)) with z = sqrt(2 / pi) (x + 0.044715 x^3), written as the
- * identical x sigmoid(2 z): on wasm, Sigmoid is ~15x faster than Tanh and Pow ~10x slower than two multiplies. */
-function gelu(x: tf.Tensor): tf.Tensor {
-  const cubic = tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715));
-  return tf.mul(x, tf.sigmoid(tf.mul(cubic, 2 * Math.sqrt(2 / Math.PI))));
 }
 
 function causalMask(time: number): tf.Tensor2D {

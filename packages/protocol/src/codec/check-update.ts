@@ -1,5 +1,5 @@
-// The encoder's shape check: an update must fit its spec exactly before a byte is written (DESIGN.md sections 2,
-// 4.3-4.4). Values (NaN, Infinity, fp16 range) are checked while they are written, in encode-update.ts.
+// The encoder's shape check: an update must fit its spec exactly before a byte is written (docs/protocol.md).
+// Values (NaN, Infinity, fp16 range) are checked while they are written, in encode-update.ts.
 import {
   denseSize,
   ok,

@@ -1,4 +1,4 @@
-// First step of decoding (DESIGN.md section 2): the 24-byte header, checked against the spec and the caller's
+// First step of decoding (docs/protocol.md): the 24-byte header, checked against the spec and the caller's
 // expectations before anything else is read. Order: magic, length, version, kind, precision, reserved byte,
 // module and dense counts, fingerprint, then the expected round and kind.
 import { ok, type AdapterSpec, type Precision, type Result, type UpdateKind } from "@airlora/core";

@@ -1,4 +1,4 @@
-// Second step of decoding (DESIGN.md section 2): walk the body without allocating anything proportional to it,
+// Second step of decoding (docs/protocol.md): walk the body without allocating anything proportional to it,
 // checking every declared count, rank bitmask and topk index against the spec, and that the buffer ends exactly
 // where the layout does. Only then does decode-update.ts allocate the values.
 import { denseSize, ok, type AdapterSpec, type Result } from "@airlora/core";

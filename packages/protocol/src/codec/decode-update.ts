@@ -1,4 +1,4 @@
-// Bytes -> AdapterUpdate (DESIGN.md section 2; byte table in packages/protocol/README.md). Never throws, whatever
+// Bytes -> AdapterUpdate (docs/protocol.md; byte table in packages/protocol/README.md). Never throws, whatever
 // the bytes and whatever their byteOffset (all reads go through a DataView). It allocates values only after
 // decode-layout.ts has matched every declared size against the spec, so a decoded update holds at most
 // maxDecodedBytes(spec) bytes of typed arrays, and at most twice bytes.length.

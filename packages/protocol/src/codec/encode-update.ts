@@ -1,4 +1,4 @@
-// AdapterUpdate -> bytes (DESIGN.md section 2; byte table in packages/protocol/README.md). Refuses, as a Result,
+// AdapterUpdate -> bytes (docs/protocol.md; byte table in packages/protocol/README.md). Refuses, as a Result,
 // any update that does not fit its spec or holds a value the precision cannot carry; never throws.
 import {
   ok,

@@ -1,4 +1,4 @@
-// IEEE 754 binary16 <-> binary32 for the update codec's fp16 precision (DESIGN.md section 2). Round to nearest,
+// IEEE 754 binary16 <-> binary32 for the update codec's fp16 precision (docs/protocol.md). Round to nearest,
 // ties to even; subnormals both ways; magnitudes that round past the largest finite half become Infinity (the
 // encoder refuses those, see value-io.ts).
 

@@ -1,4 +1,4 @@
-// A 32-bit FNV-1a hash of everything in an AdapterSpec that shapes an update (DESIGN.md section 2), so an update
+// A 32-bit FNV-1a hash of everything in an AdapterSpec that shapes an update (docs/protocol.md), so an update
 // made for another model (other modules, ranks, head, alpha) is refused with a clear reason. Hashed byte stream,
 // little-endian: u32 module count; per module: UTF-8 name, 0xFF, u32 d, u32 k, u32 rank; u32 dense count; per
 // dense tensor: UTF-8 name, 0xFF, u32 number of dims, u32 per dim; f64 alpha. (0xFF never occurs in UTF-8.)

@@ -1,4 +1,4 @@
-// Exact sizes of encoded updates (DESIGN.md section 2), so a client can turn a byte budget into a number of soft
+// Exact sizes of encoded updates (docs/protocol.md), so a client can turn a byte budget into a number of soft
 // components and the coordinator can derive maxHttpBufferSize. All of them assume a spec checkCodecSpec accepts.
 import {
   denseSize,
@@ -28,6 +28,11 @@ export function softComponentBytes(module: LoraModuleSpec, precision: Precision)
 export function softOverheadBytes(spec: AdapterSpec, precision: Precision): number {
   const masks = spec.modules.reduce((sum, module) => sum + maskBytes(module.rank), 0);
   return UPDATE_HEADER_BYTES + masks + denseValues(spec) * bytesPerValue(precision);
+}
+
+/** What a topk update pays whatever it keeps: header, two u32 counts per module, and the dense tensors. */
+export function topkOverheadBytes(spec: AdapterSpec, precision: Precision): number {
+  return UPDATE_HEADER_BYTES + spec.modules.length * TOPK_COUNTS_BYTES + denseValues(spec) * bytesPerValue(precision);
 }
 
 /** The largest payload of one module for a kind: every rank kept, every topk index sent. */

@@ -1,4 +1,4 @@
-// The update codec's fixed layout (DESIGN.md section 2; byte table in packages/protocol/README.md): magic,
+// The update codec's fixed layout (docs/protocol.md; byte table in packages/protocol/README.md): magic,
 // format version, the codes for kind and precision, and the sizes everything else is derived from.
 import type { Precision, UpdateKind } from "@airlora/core";
 

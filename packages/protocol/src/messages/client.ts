@@ -28,6 +28,14 @@ export const ERROR_CODES = [
   "protocol-version",
   "replaced",
   "too-many-errors",
+  /** A second hello on a socket that already speaks for a client. */
+  "already-joined",
+  /** A round message before the socket's hello was welcomed. */
+  "not-joined",
+  /** The coordinator holds as many clients as it is configured to. */
+  "full",
+  /** A message that does not fit where the client is (a `ready` without a finished probe, a stale submit...). */
+  "out-of-order",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

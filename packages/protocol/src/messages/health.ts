@@ -4,7 +4,7 @@ export const RUN_STATES = ["idle", "waiting", "running", "paused", "done"] as co
 export const RunState = z.enum(RUN_STATES);
 export type RunState = z.infer<typeof RunState>;
 
-/** Body of `GET /api/health` (DESIGN.md section 6). */
+/** Body of `GET /api/health` (docs/interfaces.md). */
 export const Health = z.strictObject({
   ok: z.boolean(),
   version: z.string(),

@@ -1,0 +1,92 @@
+// `airlora clients --url URL --count N` (docs/interfaces.md): N headless Node participants, each in its own worker
+// thread, join a running coordinator over real sockets and train like browsers do. One line per participant.
+import { Command, InvalidArgumentError } from "commander";
+import { formatLine, initialLine, nextLine, type ClientLine } from "../node-clients/client-line";
+import { parseFault, type Fault } from "../node-clients/faults";
+import { startNodeParticipants } from "../node-clients/node-participants";
+import { VERSION } from "../version";
+import { integer, oneOf, token } from "./arguments";
+
+interface ClientsOptions {
+  url: string;
+  count: number;
+  joinToken?: string;
+  backend: "wasm" | "cpu";
+  fault: readonly { readonly index: number; readonly fault: Fault }[];
+}
+
+/** `--fault 2:corrupt@3` (participant 2 corrupts its round-3 update); repeatable. */
+function faultFlag(value: string, previous: ClientsOptions["fault"]): ClientsOptions["fault"] {
+  const match = /^(\d{1,4}):(.+)$/u.exec(value);
+  const fault = match?.[2] === undefined ? undefined : parseFault(match[2]);
+  if (match?.[1] === undefined || fault === undefined) {
+    throw new InvalidArgumentError(
+      "INDEX:KIND@ROUND (disconnect, silent, corrupt, over-budget, wrong-round, replay) or INDEX:slow-upload=MS",
+    );
+  }
+  return [...previous, { index: Number(match[1]), fault }];
+}
+
+export const clientsCommand = new Command("clients")
+  .description("join N headless Node participants to a running coordinator (quick demos, load and fault tests)")
+  .requiredOption("--url <url>", "the coordinator's join URL (as `start` printed it) or its origin")
+  .option("--count <n>", "how many participants", integer(1, 1000), 1)
+  .option("--join-token <token>", "the join token, if the URL does not carry it", token)
+  .option("--backend <name>", "tfjs backend: wasm or cpu", oneOf(["wasm", "cpu"] as const), "wasm")
+  .option("--fault <index:fault>", "make one participant misbehave (repeatable), e.g. 0:slow-upload=200", faultFlag, [])
+  .action(async (options: ClientsOptions) => {
+    const url = new URL(options.url);
+    const joinToken = options.joinToken ?? url.searchParams.get("token");
+    if (joinToken === null) throw new Error("no join token: pass the join URL with ?token=... or --join-token");
+    const lines: ClientLine[] = Array.from({ length: options.count }, () => initialLine);
+    const display = createDisplay(options.count);
+    const participants = startNodeParticipants({
+      origin: url.origin,
+      joinToken,
+      count: options.count,
+      backend: options.backend,
+      userAgent: `airlora-clients/${VERSION} (node ${process.version}; ${options.backend})`,
+      faults: (index) => options.fault.filter((f) => f.index === index).map((f) => f.fault),
+      onEvent: (index, event) => {
+        lines[index] = nextLine(lines[index] ?? initialLine, event);
+        display(lines);
+      },
+      onCrash: (index, reason) => {
+        lines[index] = { ...(lines[index] ?? initialLine), doing: `crashed: ${reason}` };
+        display(lines);
+      },
+    });
+    const stop = (): void => {
+      void participants.stop();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    const finished = await participants.done;
+    display(lines, true);
+    process.exitCode = finished.every(Boolean) ? 0 : 1;
+  });
+
+/** A TTY gets the lines redrawn in place (at most 5 times a second); anything else gets a changed line when it
+ * changes, so a log stays readable. */
+function createDisplay(count: number): (lines: readonly ClientLine[], final?: boolean) => void {
+  const tty = process.stdout.isTTY;
+  let drawnAt = 0;
+  let drawn = false;
+  const printed: string[] = [];
+  return (lines, final = false) => {
+    const texts = lines.map((line, index) => formatLine(index, line));
+    if (!tty) {
+      texts.forEach((text, index) => {
+        if (printed[index] !== text) process.stdout.write(`${text}\n`);
+        printed[index] = text;
+      });
+      return;
+    }
+    const now = Date.now();
+    if (!final && now - drawnAt < 200) return;
+    drawnAt = now;
+    if (drawn) process.stdout.write(`\x1b[${String(count)}A`);
+    drawn = true;
+    for (const text of texts) process.stdout.write(`\x1b[2K${text.slice(0, process.stdout.columns - 1)}\n`);
+  };
+}

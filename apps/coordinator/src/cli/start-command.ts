@@ -1,0 +1,135 @@
+// `airlora start` (docs/interfaces.md): the coordinator with its run. Prints the join URL, a QR code and the
+// dashboard URL, then one line per round.
+import { AGGREGATION_RULES } from "@airlora/core";
+import { LORA_TARGET_NAMES, PRESET_NAMES, SCHEDULER_NAMES, TASK_NAMES } from "@airlora/protocol";
+import { Command } from "commander";
+import { announcement, coordinatorUrls } from "../announce";
+import { DEFAULT_HOST, DEFAULT_PORT, defaultConfig } from "../config";
+import { pagesBuilt } from "../http/pages";
+import { stderrLogger } from "../log";
+import { runSettings, type RunFlags } from "../run/run-settings";
+import { startCoordinator } from "../server";
+import { integer, listOf, nonNegative, oneOf, port, positive, token } from "./arguments";
+
+interface StartOptions extends RunFlags {
+  port: number;
+  host: string;
+  joinToken?: string;
+  adminToken?: string;
+  model?: RunFlags["preset"];
+  out?: string;
+  queueFloor?: number;
+}
+
+export const startCommand = new Command("start")
+  .description("start the coordinator: serves the join page, the dashboard and the API, and runs the rounds")
+  .option("--port <port>", "TCP port", port, DEFAULT_PORT)
+  .option("--host <host>", "address to bind", DEFAULT_HOST)
+  .option("--join-token <token>", "secret in the join URL (random if omitted)", token)
+  .option("--admin-token <token>", "secret for the dashboard and admin API (random if omitted)", token)
+  .option("--task <task>", `what to fine-tune on: ${TASK_NAMES.join(", ")} (default spam)`, oneOf(TASK_NAMES))
+  .option("--model <preset>", `base model: ${PRESET_NAMES.join(", ")} (default tiny)`, oneOf(PRESET_NAMES))
+  .option("--rule <rule>", `aggregation: ${AGGREGATION_RULES.join(", ")} (default soft)`, oneOf(AGGREGATION_RULES))
+  .option("--scheduler <name>", `${SCHEDULER_NAMES.join(" or ")} (default tsfa)`, oneOf(SCHEDULER_NAMES))
+  .option("--rounds <n>", "LoRA rounds before the run is done (default 20)", integer(1, 100_000))
+  .option(
+    "--min-clients <k>",
+    "ready participants a round needs to start and to aggregate (default 2)",
+    integer(1, 100_000),
+  )
+  .option(
+    "--start-clients <n>",
+    "ready participants the first round waits for (default --min-clients)",
+    integer(1, 100_000),
+  )
+  .option(
+    "--local-steps <n>",
+    "training steps per participant per round (default: tiny 20, nano 30)",
+    integer(1, 100_000),
+  )
+  .option(
+    "--latency-budget-ms <ms>",
+    "long-term average round latency TSFA keeps (default: tiny 25000, nano 10000)",
+    positive(86_400_000),
+  )
+  .option("--uplink-mbps <x>", "the shared uplink W the bandwidth shares divide, Mbit/s (default 2)", positive(100_000))
+  .option(
+    "--rank <r>",
+    "LoRA rank; skips TSFA stage 1 (default: stage 1 picks from 2, 4, 8 (nano) or up to 32 (tiny))",
+    integer(1, 256),
+  )
+  .option("--seed <s>", "seed of the data split, init and batches (default 0)", integer(0, 2 ** 32 - 1))
+  .option("--out <dir>", "where run directories go (default ./runs)")
+  .option("--shards <n>", "data shards the training split is cut into (default 10)", integer(1, 10_000))
+  .option("--alpha <a>", "Dirichlet label skew of spam shards, smaller = more skewed (default 10, mild)", positive(1e6))
+  .option("--precision <p>", "update values: fp16 or fp32 (default fp16)", oneOf(["fp16", "fp32"] as const))
+  .option(
+    "--targets <list>",
+    `LoRA targets, comma-separated from ${LORA_TARGET_NAMES.join(",")}`,
+    listOf(LORA_TARGET_NAMES),
+  )
+  .option(
+    "--penalty-weight <v>",
+    "V, the weight of lost update energy against latency, s^2 (default budget^2)",
+    positive(1e12),
+  )
+  .option(
+    "--queue-floor <s>",
+    "place-holder backlog added to Q when scheduling, seconds (default V / budget)",
+    nonNegative(1e12),
+  )
+  .option(
+    "--grace-ms <ms>",
+    "extra time after the expected round latency before the deadline (default 2000)",
+    integer(0, 86_400_000),
+  )
+  .option(
+    "--kept-ratio <x>",
+    "--scheduler fixed: the share of rank components everyone keeps (default 0.5)",
+    positive(1),
+  )
+  .option(
+    "--eval-rows <n>",
+    "held-out rows evaluated after each round (default: all; tiny spam 128)",
+    integer(1, 1_000_000),
+  )
+  .option("--max-clients <n>", "identities the coordinator holds at most (default 1000)", integer(1, 1_000_000))
+  .option("--chunk-bytes <n>", "largest upload chunk (default 65536)", integer(256, 65_536))
+  .action(async (options: StartOptions) => {
+    const settings = runSettings({
+      ...options,
+      ...(options.model === undefined ? {} : { preset: options.model }),
+      ...(options.out === undefined ? {} : { outDir: options.out }),
+      ...(options.queueFloor === undefined ? {} : { queueFloorSec: options.queueFloor }),
+    });
+    if (!settings.ok) throw new Error(settings.error.reason);
+    const config = defaultConfig(settings.value, {
+      port: options.port,
+      host: options.host,
+      ...(options.joinToken === undefined ? {} : { joinToken: options.joinToken }),
+      ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+    });
+    if (!pagesBuilt(config.webRoot)) {
+      process.stderr.write(`warning: pages are not built in ${config.webRoot}; run "npm run build"\n`);
+    }
+    const log = stderrLogger();
+    const running = await startCoordinator(config, log);
+    const urls = coordinatorUrls(config.host, running.port, config.joinToken, config.adminToken);
+    process.stdout.write(await announcement(urls));
+    const stop = (signal: string): void => {
+      log.info("coordinator.stopping", { signal });
+      void running.close().then(() => process.exit(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    const ready = await running.ready;
+    if (!ready.ok) {
+      process.stderr.write(`airlora: the run could not be prepared: ${ready.error.reason}\n`);
+      return;
+    }
+    const { run } = ready.value;
+    process.stdout.write(
+      `  Run ${run.runId}: ${run.settings.task} on ${run.settings.preset}, ${run.settings.rule} + ${run.settings.scheduler}, ` +
+        `${run.settings.rounds} rounds, waiting for ${run.settings.minClients} participants.\n  Run directory: ${run.directory.path}\n\n`,
+    );
+  });

@@ -1,0 +1,70 @@
+// What participants download over HTTP (docs/interfaces.md): the base model's files and their shard (content-
+// addressed paths, cacheable for good) and each round's global adapter. All of it takes the join token
+// (`Authorization: Bearer` or `?token=`). A participant names itself in `X-AirLoRA-Client`, so the bytes served to
+// it are counted in its round log entry.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ClientId } from "@airlora/protocol";
+import { bearerToken, tokenMatches } from "../auth/tokens";
+import type { RunEngine } from "../run/engine";
+import type { Resource } from "../run/prepare-run";
+import { sendJson } from "./api";
+
+export interface RunResourceDeps {
+  readonly joinToken: string;
+  readonly engine: () => RunEngine | undefined;
+}
+
+const ROUND_GLOBAL = /^\/api\/run\/rounds\/(\d{1,7})\/global\.bin$/u;
+
+/** Serves /api/run/*; answers false for any other path. */
+export function handleRunResource(req: IncomingMessage, res: ServerResponse, deps: RunResourceDeps): boolean {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (!url.pathname.startsWith("/api/run/")) return false;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    sendJson(res, 405, { error: "method-not-allowed", reason: "use GET" });
+    return true;
+  }
+  const token = bearerToken(req.headers.authorization) ?? url.searchParams.get("token") ?? undefined;
+  if (!tokenMatches(token, deps.joinToken)) {
+    sendJson(res, 401, { error: "bad-token", reason: "this resource needs the join token" });
+    return true;
+  }
+  const engine = deps.engine();
+  if (engine === undefined) {
+    sendJson(res, 503, { error: "preparing", reason: "the run is still being prepared" });
+    return true;
+  }
+  const found = findResource(engine, url.pathname);
+  if (found === undefined) {
+    sendJson(res, 404, { error: "not-found", reason: `no run resource ${url.pathname}` });
+    return true;
+  }
+  const { resource, immutable } = found;
+  const headers = {
+    "content-type": "application/octet-stream",
+    etag: resource.etag,
+    "cache-control": immutable ? "private, max-age=31536000, immutable" : "private, no-cache",
+  };
+  if (req.headers["if-none-match"] === resource.etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return true;
+  }
+  res.writeHead(200, { ...headers, "content-length": String(resource.bytes.length) });
+  res.end(req.method === "HEAD" ? undefined : resource.bytes);
+  const client = ClientId.safeParse(req.headers["x-airlora-client"]);
+  if (client.success && req.method === "GET" && engine.state().participants.has(client.data)) {
+    engine.dispatch({ type: "downloaded", clientId: client.data, bytes: resource.bytes.length, now: Date.now() });
+  }
+  return true;
+}
+
+function findResource(engine: RunEngine, path: string): { resource: Resource; immutable: boolean } | undefined {
+  const { run } = engine;
+  for (const resource of [run.model.weights, run.model.poolingCentre, ...run.shards]) {
+    if (resource.path === path) return { resource, immutable: true };
+  }
+  const round = ROUND_GLOBAL.exec(path)?.[1];
+  const global = round === undefined ? undefined : engine.globalOf(Number(round));
+  return global === undefined ? undefined : { resource: global, immutable: true };
+}

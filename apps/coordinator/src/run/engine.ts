@@ -1,0 +1,268 @@
+// The one mutable cell around the round machine (docs/rounds.md): events go in one at a time, the pure step gives
+// the next state and its effects, and this file carries the effects out (sockets, timers, the evaluation worker,
+// the run directory). Nothing here decides anything the machine could decide.
+import { encodeUpdate, type RoundLogLine, type RunView, type RunState as WireRunState } from "@airlora/protocol";
+import {
+  createRun,
+  readyParticipants,
+  step,
+  type Effect,
+  type RunEvent,
+  type RunState,
+  type RunSummary,
+} from "@airlora/rounds";
+import type { Evaluator } from "../evaluator/evaluator";
+import type { Logger } from "../log";
+import type { PreparedRun, Resource } from "./prepare-run";
+
+export interface RunObservers {
+  onEffect(effect: Effect, state: RunState): void;
+}
+
+export interface EnginePorts {
+  readonly now: () => number;
+  /** Sends one message to a participant if it is connected (a no-op otherwise). */
+  readonly toClient: (clientId: string, event: string, payload: unknown) => void;
+  readonly toAllClients: (event: string, payload: unknown) => void;
+  readonly evaluator: Evaluator;
+  readonly log: Logger;
+  readonly observers: RunObservers;
+}
+
+export interface RunEngine {
+  readonly run: PreparedRun;
+  state(): RunState;
+  dispatch(event: RunEvent): void;
+  /** The published global adapter of a round (dense fp32 codec bytes), while it is recent. */
+  globalOf(round: number): Resource | undefined;
+  lines(): readonly RoundLogLine[];
+  summary(): RunSummary | undefined;
+  view(): RunView;
+  wireState(): WireRunState;
+  currentRound(): number;
+  close(): void;
+}
+
+/** Published globals kept for late downloads: the current round's and the one before. */
+const GLOBALS_KEPT = 2;
+
+export function createEngine(run: PreparedRun, ports: EnginePorts): RunEngine {
+  let state = createRun(run.config, run.pilot);
+  const queue: RunEvent[] = [];
+  let busy = false;
+  const timers = new Map<number, ReturnType<typeof setTimeout>>();
+  const globals = new Map<number, Resource>();
+  const lines: RoundLogLine[] = [];
+  let summary: RunSummary | undefined;
+  let closed = false;
+
+  const dispatch = (event: RunEvent): void => {
+    if (closed) return;
+    queue.push(event);
+    if (busy) return; // an effect fed an event back in: it runs after the current one
+    busy = true;
+    try {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        const result = step(state, next);
+        state = result.state;
+        for (const effect of result.effects) perform(effect);
+      }
+    } finally {
+      busy = false;
+    }
+  };
+
+  function perform(effect: Effect): void {
+    try {
+      carryOut(effect);
+    } catch (error) {
+      ports.log.warn("run.effect-failed", {
+        effect: effect.type,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+    ports.observers.onEffect(effect, state);
+  }
+
+  function carryOut(effect: Effect): void {
+    switch (effect.type) {
+      case "run-started": {
+        const { spec } = effect;
+        run.directory.writeManifest({
+          ...run.manifest,
+          startedAt: new Date(ports.now()).toISOString(),
+          rank: effect.rank,
+          stage1: effect.stage1 ?? null,
+          adapter: {
+            alpha: spec.alpha,
+            modules: spec.modules.map((m) => ({ name: m.name, d: m.d, k: m.k, rank: m.rank })),
+            dense: spec.dense,
+          },
+        });
+        ports.log.info("run.started", { runId: run.runId, rank: effect.rank, reason: effect.stage1?.reason });
+        return;
+      }
+      case "start-round": {
+        const encoded = encodeUpdate(
+          effect.spec,
+          {
+            kind: "dense",
+            round: effect.round,
+            modules: effect.global.modules.map((m) => ({ a: m.a, b: m.b })),
+            dense: effect.global.dense,
+          },
+          "fp32",
+        );
+        if (!encoded.ok) throw new Error(`encoding the global adapter: ${encoded.error.reason}`);
+        const path = `/api/run/rounds/${String(effect.round)}/global.bin`;
+        globals.set(effect.round, { path, bytes: encoded.value, etag: `"${run.runId}-${String(effect.round)}"` });
+        for (const round of globals.keys()) if (round <= effect.round - GLOBALS_KEPT) globals.delete(round);
+        for (const { clientId, assignment } of effect.assignments) {
+          ports.toClient(clientId, "assignment", { ...assignment, global: { path, bytes: encoded.value.length } });
+        }
+        ports.log.info("round.started", {
+          round: effect.round,
+          phase: effect.phase,
+          members: effect.assignments.length,
+          excluded: effect.excluded.length,
+          deadlineMs: effect.deadlineMs,
+        });
+        return;
+      }
+      case "set-timer": {
+        const timer = setTimeout(
+          () => {
+            timers.delete(effect.round);
+            dispatch({ type: "deadline", round: effect.round, now: ports.now() });
+          },
+          Math.max(0, effect.atMs - ports.now()),
+        );
+        timers.set(effect.round, timer);
+        return;
+      }
+      case "outcome":
+        ports.toClient(effect.clientId, "outcome", {
+          round: effect.round,
+          outcome: effect.outcome,
+          ...(effect.reason === undefined ? {} : { reason: effect.reason }),
+        });
+        return;
+      case "member-status":
+        return;
+      case "round-closed": {
+        const timer = timers.get(effect.round);
+        if (timer !== undefined) clearTimeout(timer);
+        timers.delete(effect.round);
+        ports.log.info("round.closed", { round: effect.round, aggregated: effect.aggregated });
+        return;
+      }
+      case "evaluate": {
+        const { round } = effect;
+        void ports.evaluator.evaluate({ spec: effect.spec, adapter: effect.adapter }).then((result) => {
+          dispatch(
+            result.ok
+              ? { type: "evaluated", round, evaluation: result.value, now: ports.now() }
+              : {
+                  type: "evaluated",
+                  round,
+                  evaluation: null,
+                  note: `evaluation failed: ${result.error.reason}`,
+                  now: ports.now(),
+                },
+          );
+        });
+        return;
+      }
+      case "checkpoint":
+        run.directory.writeCheckpoint(effect.round, effect.spec, effect.adapter, {
+          airlora_run: run.runId,
+          round: String(effect.round),
+          preset: run.settings.preset,
+          task: run.settings.task,
+        });
+        return;
+      case "log-round":
+        lines.push(effect.line);
+        run.directory.appendRound(effect.line);
+        return;
+      case "finished":
+        summary = effect.summary;
+        run.directory.writeSummary({
+          runId: run.runId,
+          endedAt: new Date(ports.now()).toISOString(),
+          ...effect.summary,
+        });
+        ports.toAllClients("run-finished", { rounds: effect.summary.rounds, finalEval: effect.summary.finalEval });
+        ports.log.info("run.finished", { rounds: effect.summary.rounds, runDir: run.directory.path });
+        return;
+      default:
+        effect satisfies never;
+    }
+  }
+
+  const wireState = (): WireRunState => {
+    switch (state.stage) {
+      case "waiting":
+        return "waiting";
+      case "running":
+      case "finishing":
+        return "running";
+      case "done":
+        return "done";
+      default:
+        return state.stage satisfies never;
+    }
+  };
+  const currentRound = (): number => state.active?.round ?? Math.max(0, state.nextRound - 1);
+
+  return {
+    run,
+    state: () => state,
+    dispatch,
+    globalOf: (round) => globals.get(round),
+    lines: () => lines,
+    summary: () => summary,
+    wireState,
+    currentRound,
+    view: () => ({
+      runId: run.runId,
+      state: wireState(),
+      round: currentRound(),
+      rounds: run.settings.rounds,
+      task: run.settings.task,
+      preset: run.settings.preset,
+      rule: run.settings.rule,
+      scheduler: run.settings.scheduler,
+      minClients: run.settings.minClients,
+      latencyBudgetMs: run.settings.latencyBudgetMs,
+      uplinkBps: run.settings.uplinkBps,
+      rank: state.rank ?? null,
+      rankReason: state.stage1?.reason ?? (run.settings.rank === undefined ? null : `--rank ${run.settings.rank}`),
+      virtualQueue: state.virtualQueue,
+      activity: activityOf(state),
+    }),
+    close: () => {
+      closed = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+function activityOf(state: RunState): string {
+  const ready = readyParticipants(state).length;
+  switch (state.stage) {
+    case "waiting":
+      return `waiting for ${state.config.minClients} ready participants (${ready} ready)`;
+    case "running":
+      return state.active === undefined
+        ? "between rounds"
+        : `round ${state.active.round} (${state.active.phase}): ${state.active.members.size} members`;
+    case "finishing":
+      return "the last round closed; waiting for its evaluation";
+    case "done":
+      return "done: the run is over, results and exports stay available";
+    default:
+      return state.stage satisfies never;
+  }
+}
