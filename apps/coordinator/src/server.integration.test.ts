@@ -165,6 +165,11 @@ describe("coordinator", () => {
     expect(await state.json()).toMatchObject({ stage: "waiting", rank: null });
     const rounds = await fetch(`${run.origin}/api/rounds`, { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(await rounds.json()).toEqual({ rounds: [] });
+    const metrics = await fetch(`${run.origin}/api/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(await metrics.json()).toMatchObject({
+      tcpBytesIn: expect.any(Number) as unknown,
+      cpuUserMs: expect.any(Number) as unknown,
+    });
     const { session } = await join();
     expect((await fetch(`${run.origin}${session.model.weights}`)).status).toBe(401);
     const weights = await fetch(`${run.origin}${session.model.weights}`, {

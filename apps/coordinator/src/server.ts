@@ -13,6 +13,7 @@ import { connectedCount, expireAway } from "./clients/registry";
 import type { CoordinatorConfig } from "./config";
 import { startEvaluator } from "./evaluator/evaluator";
 import { handleApi } from "./http/api";
+import { watchMetrics } from "./http/metrics";
 import { createPageHandler } from "./http/pages";
 import { handleRunResource } from "./http/run-resources";
 import type { Logger } from "./log";
@@ -74,10 +75,12 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
       adminToken: config.adminToken,
       state: () => (engine === undefined ? { stage: "preparing", activity: preparing } : stateView(engine.state())),
       rounds: () => engine?.lines() ?? [],
+      metrics: () => metrics.read(),
     };
     if (handleRunResource(req, res, { joinToken: config.joinToken, engine: () => engine })) return;
     if (!handleApi(req, res, api)) pages(req, res);
   });
+  const metrics = watchMetrics(http);
   const io = new SocketServer(http, {
     serveClient: false,
     maxHttpBufferSize: maxMessageBytes(settings),
@@ -175,6 +178,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     engine: () => engine,
     close: async () => {
       clearInterval(sweep);
+      metrics.stop();
       engine?.close();
       dashboard.close();
       await io.close();

@@ -21,7 +21,7 @@ function faultFlag(value: string, previous: ClientsOptions["fault"]): ClientsOpt
   const fault = match?.[2] === undefined ? undefined : parseFault(match[2]);
   if (match?.[1] === undefined || fault === undefined) {
     throw new InvalidArgumentError(
-      "INDEX:KIND@ROUND (disconnect, silent, corrupt, over-budget, wrong-round, replay) or INDEX:slow-upload=MS",
+      "INDEX:KIND@ROUND (disconnect, silent, corrupt, over-budget, wrong-round, replay) or INDEX:slow-upload=BPS",
     );
   }
   return [...previous, { index: Number(match[1]), fault }];
@@ -33,7 +33,12 @@ export const clientsCommand = new Command("clients")
   .option("--count <n>", "how many participants", integer(1, 1000), 1)
   .option("--join-token <token>", "the join token, if the URL does not carry it", token)
   .option("--backend <name>", "tfjs backend: wasm or cpu", oneOf(["wasm", "cpu"] as const), "wasm")
-  .option("--fault <index:fault>", "make one participant misbehave (repeatable), e.g. 0:slow-upload=200", faultFlag, [])
+  .option(
+    "--fault <index:fault>",
+    "make one participant misbehave (repeatable), e.g. 0:slow-upload=150000 or 1:corrupt@3",
+    faultFlag,
+    [],
+  )
   .action(async (options: ClientsOptions) => {
     const url = new URL(options.url);
     const joinToken = options.joinToken ?? url.searchParams.get("token");
@@ -66,19 +71,19 @@ export const clientsCommand = new Command("clients")
     process.exitCode = finished.every(Boolean) ? 0 : 1;
   });
 
-/** A TTY gets the lines redrawn in place (at most 5 times a second); anything else gets a changed line when it
- * changes, so a log stays readable. */
+/** A TTY gets the lines redrawn in place (at most 5 times a second); anything else gets a participant's line when
+ * it starts something new (a stage, an outcome), not at every training step, so a log stays readable. */
 function createDisplay(count: number): (lines: readonly ClientLine[], final?: boolean) => void {
   const tty = process.stdout.isTTY;
   let drawnAt = 0;
   let drawn = false;
   const printed: string[] = [];
   return (lines, final = false) => {
-    const texts = lines.map((line, index) => formatLine(index, line));
     if (!tty) {
-      texts.forEach((text, index) => {
-        if (printed[index] !== text) process.stdout.write(`${text}\n`);
-        printed[index] = text;
+      lines.forEach((line, index) => {
+        const key = stageOf(line);
+        if (printed[index] !== key) process.stdout.write(`${formatLine(index, line)}\n`);
+        printed[index] = key;
       });
       return;
     }
@@ -87,6 +92,13 @@ function createDisplay(count: number): (lines: readonly ClientLine[], final?: bo
     drawnAt = now;
     if (drawn) process.stdout.write(`\x1b[${String(count)}A`);
     drawn = true;
-    for (const text of texts) process.stdout.write(`\x1b[2K${text.slice(0, process.stdout.columns - 1)}\n`);
+    for (const [index, line] of lines.entries()) {
+      process.stdout.write(`\x1b[2K${formatLine(index, line).slice(0, process.stdout.columns - 1)}\n`);
+    }
   };
+}
+
+/** What a line says without its running counts (steps done, bytes sent). */
+function stageOf(line: ClientLine): string {
+  return `${line.clientId} ${String(line.submitted)} ${String(line.missed)} ${line.doing.replace(/ \d+\/\d+$/u, "")}`;
 }

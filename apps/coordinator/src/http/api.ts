@@ -1,6 +1,6 @@
 // The HTTP API (docs/interfaces.md): GET /api/health for anyone; the admin endpoints take
-// `Authorization: Bearer <admin token>`: /api/state (the run as the round machine sees it) and /api/rounds (the
-// round log so far).
+// `Authorization: Bearer <admin token>`: /api/state (the run as the round machine sees it), /api/rounds (the round
+// log so far) and /api/metrics (CPU, event-loop delay, bytes on the wire).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Health } from "@airlora/protocol";
 import { bearerToken, tokenMatches } from "../auth/tokens";
@@ -11,6 +11,7 @@ export interface ApiDeps {
   /** Full run state as JSON-ready data; undefined while preparing. */
   readonly state: () => unknown;
   readonly rounds: () => readonly unknown[];
+  readonly metrics: () => unknown;
 }
 
 /** Handles /api/* requests; answers false for any other path so the caller can serve pages. */
@@ -25,12 +26,14 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, deps: ApiDe
     sendJson(res, 200, deps.health());
     return true;
   }
-  if (path === "/api/state" || path === "/api/rounds") {
+  if (path === "/api/state" || path === "/api/rounds" || path === "/api/metrics") {
     if (!tokenMatches(bearerToken(req.headers.authorization), deps.adminToken)) {
       sendJson(res, 401, { error: "bad-token", reason: "admin endpoints need Authorization: Bearer <admin token>" });
       return true;
     }
-    sendJson(res, 200, path === "/api/state" ? deps.state() : { rounds: deps.rounds() });
+    const body =
+      path === "/api/state" ? deps.state() : path === "/api/rounds" ? { rounds: deps.rounds() } : deps.metrics();
+    sendJson(res, 200, body);
     return true;
   }
   sendJson(res, 404, { error: "not-found", reason: `no API endpoint ${path}` });

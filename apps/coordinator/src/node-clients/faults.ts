@@ -17,15 +17,16 @@ export type Fault =
   | { readonly kind: "wrong-round"; readonly round: number }
   /** Upload the previous round's update again in place of round `round`'s. */
   | { readonly kind: "replay"; readonly round: number }
-  /** Every chunk waits this long before it leaves: a slow link (the join probe included). */
-  | { readonly kind: "slow-upload"; readonly delayMs: number };
+  /** The uplink carries at most this many bits/s: every chunk is held back as long as such a link would take to send
+   * it (the join probe included), on top of the session's own pacing. */
+  | { readonly kind: "slow-upload"; readonly bps: number };
 
 export const FAULT_KINDS = ["disconnect", "silent", "corrupt", "over-budget", "wrong-round", "replay", "slow-upload"];
 
-/** `kind@round` or `slow-upload=ms`, as the command line writes them. */
+/** `kind@round` or `slow-upload=bps`, as the command line writes them. */
 export function parseFault(text: string): Fault | undefined {
-  const slow = /^slow-upload=(\d{1,7})$/u.exec(text);
-  if (slow?.[1] !== undefined) return { kind: "slow-upload", delayMs: Number(slow[1]) };
+  const slow = /^slow-upload=(\d{3,12})$/u.exec(text);
+  if (slow?.[1] !== undefined) return { kind: "slow-upload", bps: Number(slow[1]) };
   const match = /^(disconnect|silent|corrupt|over-budget|wrong-round|replay)@(\d{1,7})$/u.exec(text);
   if (match?.[1] === undefined || match[2] === undefined) return undefined;
   return { kind: match[1] as Exclude<Fault["kind"], "slow-upload">, round: Number(match[2]) };
@@ -36,7 +37,7 @@ export function withFaults(inner: ParticipantTransport, faults: readonly Fault[]
   const at = (kind: Fault["kind"], round: number): boolean =>
     faults.some((f) => f.kind === kind && "round" in f && f.round === round);
   const silentFrom = Math.min(...faults.map((f) => (f.kind === "silent" ? f.round : Infinity)));
-  const delayMs = faults.reduce((sum, f) => sum + (f.kind === "slow-upload" ? f.delayMs : 0), 0);
+  const linkBps = Math.min(...faults.map((f) => (f.kind === "slow-upload" ? f.bps : Infinity)));
   let silent = false;
   const budgets = new Map<number, number>();
   /** Every round's update as it was sent, for the replay fault. */
@@ -66,7 +67,7 @@ export function withFaults(inner: ParticipantTransport, faults: readonly Fault[]
     },
     async sendChunk(meta, bytes, timeoutMs) {
       if (silent) return new Promise(() => undefined);
-      if (delayMs > 0) await clock.sleep(delayMs);
+      if (Number.isFinite(linkBps)) await clock.sleep((8 * bytes.length * 1000) / linkBps);
       if (meta.purpose !== "update") return inner.sendChunk(meta, bytes, timeoutMs);
       const { round } = meta;
       const whole = sent.get(round) ?? new Uint8Array(meta.totalBytes);

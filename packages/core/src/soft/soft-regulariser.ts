@@ -7,7 +7,9 @@ export type Floats = Float32Array | Float64Array;
 /**
  * The epsilon in the row/column normalisation â_i = a_i / sqrt(|a_i|^2 + eps) (added to the squared norm, as the
  * tfjs trainer does with the same default). The smooth guard (rather than max(|a|, eps)) keeps R differentiable
- * everywhere; at B = 0 it gives b̂ = 0, R_B = 0 and a zero gradient.
+ * everywhere; at B = 0 it gives b̂ = 0, R_B = 0 and a zero gradient. 1e-4, not a tiny guard: columns much shorter than
+ * sqrt(eps) = 0.01 barely count, since otherwise R's gradient grows like 1/|b_i| right after B = 0 and drowns the task
+ * gradient in the first steps of every round (docs/design-notes.md, "SOFT's epsilon").
  */
 export const SOFT_EPS = 1e-4;
 
