@@ -2,7 +2,7 @@
 // and a malformed client is refused without disturbing anyone.
 import { type Browser, type Page, chromium, expect, test } from "@playwright/test";
 import { io, type Socket } from "socket.io-client";
-import { ErrorMessage, Health } from "@airlora/protocol";
+import { ErrorMessage, Health, PROTOCOL_VERSION } from "@airlora/protocol";
 import { BASE_FLAGS, findChromium } from "./chromium";
 import { DASHBOARD_URL, E2E_JOIN_TOKEN, E2E_ORIGIN, JOIN_URL } from "./coordinator";
 
@@ -75,7 +75,7 @@ test("three devices join, the dashboard lists them, reload keeps identity, a mal
       try {
         await nextMessage(raw, "connect");
         const refused = nextMessage(raw, "error");
-        raw.emit("hello", { protocolVersion: 1, backend: "quantum", probe: "none" });
+        raw.emit("hello", { protocolVersion: PROTOCOL_VERSION, backend: "quantum", probe: "none" });
         const error = ErrorMessage.parse(await refused);
         expect(error.code).toBe("bad-message");
         expect(error.reason).toMatch(/backend/u);

@@ -100,7 +100,7 @@ type Recorder = (dir: Direction, kind: string, round: number | null, payload: nu
 
 /** A reader of one direction of one connection: HTTP heads until a WebSocket upgrade, then frames. */
 function directionReader(dir: Direction, connection: Connection, record: Recorder): (data: Buffer) => void {
-  let buffered = Buffer.alloc(0);
+  let buffered: Buffer = Buffer.alloc(0);
   let websocket = false;
   return (data) => {
     buffered = buffered.length === 0 ? data : Buffer.concat([buffered, data]);

@@ -10,3 +10,4 @@ export { createTfjsCompute } from "./tfjs-compute";
 export { buildRoundUpdate, importanceSpectrum, type BuiltUpdate } from "./build-update";
 export { uploadInChunks, type UploadOptions, type UploadTiming } from "./chunked-upload";
 export { createPacer, type Pacer } from "./token-bucket";
+export { createSimulatedClock, type SimulatedClock } from "./simulated-clock";

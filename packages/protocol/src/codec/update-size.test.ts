@@ -5,7 +5,14 @@ import { checkCodecSpec } from "./check-spec";
 import { decodeUpdate } from "./decode-update";
 import { encodeUpdate } from "./encode-update";
 import { KINDS, PRECISIONS, caseArb, fullUpdate, specArb, updateValueBytes } from "./update-arbitraries";
-import { encodedSize, maxDecodedBytes, maxEncodedSize, softComponentBytes, softOverheadBytes } from "./update-size";
+import {
+  encodedSize,
+  maxDecodedBytes,
+  maxEncodedSize,
+  softComponentBytes,
+  softOverheadBytes,
+  topkOverheadBytes,
+} from "./update-size";
 
 describe("update sizes", () => {
   it("encodedSize is exactly the encoded length, and never above maxEncodedSize for that kind", () => {
@@ -15,6 +22,19 @@ describe("update sizes", () => {
         expect(encoded.ok && encoded.value.length).toBe(encodedSize(spec, update, precision));
         expect(encodedSize(spec, update, precision)).toBeLessThanOrEqual(maxEncodedSize(spec, precision, update.kind));
         expect(encodedSize(spec, update, precision)).toBeLessThanOrEqual(maxEncodedSize(spec, precision));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("a topk update costs topkOverheadBytes plus exactly (4 + bytesPerValue) per kept element", () => {
+    fc.assert(
+      fc.property(caseArb, ({ spec, update, precision }) => {
+        if (update.kind !== "topk") return;
+        const elements = update.modules.reduce((sum, m) => sum + m.aIndex.length + m.bIndex.length, 0);
+        const encoded = encodeUpdate(spec, update, precision);
+        const perElement = 4 + (precision === "fp16" ? 2 : 4);
+        expect(encoded.ok && encoded.value.length).toBe(topkOverheadBytes(spec, precision) + elements * perElement);
       }),
       { numRuns: 400 },
     );
