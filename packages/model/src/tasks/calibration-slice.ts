@@ -3,7 +3,6 @@
 // fine-tune whose importance spectrum picks the LoRA rank, training/pilot.ts) and may fit the round-0 head on
 // them; a client never sees them.
 import { type Result, type Rng, fail, ok } from "@airlora/core";
-import { EOS_ID } from "../tokenizer/tokenizer-vocab";
 import { apportion } from "./dirichlet-partition";
 import { shuffled } from "./shuffle";
 import { indicesByLabel } from "./stratified-split";
@@ -38,18 +37,4 @@ export function stratifiedSample(labels: ArrayLike<number>, count: number, rng: 
     count,
   );
   return byLabel.flatMap((indices, c) => shuffled(indices, rng).slice(0, quotas[c] ?? 0)).sort((a, b) => a - b);
-}
-
-/** Token id lists joined into one stream with EOS_ID after each (lm-windows.ts's documentStream on ids already
- * encoded, so that no text is tokenized twice). */
-export function joinedStream(parts: readonly ArrayLike<number>[]): Int32Array {
-  const stream = new Int32Array(parts.reduce((a, p) => a + p.length + 1, 0));
-  let at = 0;
-  for (const part of parts) {
-    stream.set(part, at);
-    at += part.length;
-    stream[at] = EOS_ID;
-    at += 1;
-  }
-  return stream;
 }

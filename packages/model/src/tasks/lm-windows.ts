@@ -5,8 +5,9 @@ import type { Tokenizer } from "../tokenizer/tokenizer";
 import { EOS_ID, PAD_ID } from "../tokenizer/tokenizer-vocab";
 import type { Shard, TaskName } from "./shard";
 
-export function documentStream(tokenizer: Tokenizer, documents: readonly string[]): Int32Array {
-  const parts = documents.map((d) => tokenizer.encode(d));
+/** Token id lists joined into one stream with EOS_ID after each (documentStream on ids already encoded, so that the
+ * calibration slice tokenizes no text twice). */
+export function joinedStream(parts: readonly ArrayLike<number>[]): Int32Array {
   const stream = new Int32Array(parts.reduce((a, p) => a + p.length + 1, 0));
   let at = 0;
   for (const part of parts) {
@@ -16,6 +17,10 @@ export function documentStream(tokenizer: Tokenizer, documents: readonly string[
     at += 1;
   }
   return stream;
+}
+
+export function documentStream(tokenizer: Tokenizer, documents: readonly string[]): Int32Array {
+  return joinedStream(documents.map((d) => tokenizer.encode(d)));
 }
 
 /** Number of windows a stream of `n` tokens gives. */

@@ -4,8 +4,8 @@
 // training addresses the calibration slice.
 import { type Result, type Rng, createRng, fail, ok } from "@airlora/core";
 import type { Tokenizer } from "../tokenizer/tokenizer";
-import { calibrationRowCount, joinedStream } from "./calibration-slice";
-import { lmShard, lmWindowCount } from "./lm-windows";
+import { calibrationRowCount } from "./calibration-slice";
+import { joinedStream, lmShard, lmWindowCount } from "./lm-windows";
 import type { PrepareOptions, PreparedTask } from "./prepared-task";
 import { evenlySpacedRows, shardTokenCount } from "./shard-rows";
 import { shuffled } from "./shuffle";
