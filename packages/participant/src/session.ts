@@ -311,7 +311,9 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
       uploadMs: upload.value.uploadMs,
       stepsDone: work.value.stepsDone,
       trainLoss: work.value.meanLoss,
-      spectrum: phase === "probe" ? [] : built.value.spectrum,
+      // Four significant digits: the coordinator only averages these into a profile, and 17 digits of JSON per
+      // component would cost more than a small update's framing.
+      spectrum: phase === "probe" ? [] : built.value.spectrum.map((s) => Number(s.toPrecision(4))),
       keptRatio: built.value.keptRatio,
       energyLost: built.value.energyLost,
       peakBytes: null,

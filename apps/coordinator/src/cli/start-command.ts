@@ -19,6 +19,7 @@ interface StartOptions extends RunFlags {
   model?: RunFlags["preset"];
   out?: string;
   queueFloor?: number;
+  lr?: number;
 }
 
 export const startCommand = new Command("start")
@@ -53,16 +54,13 @@ export const startCommand = new Command("start")
     positive(86_400_000),
   )
   .option("--uplink-mbps <x>", "the shared uplink W the bandwidth shares divide, Mbit/s (default 2)", positive(100_000))
-  .option(
-    "--rank <r>",
-    "LoRA rank; skips TSFA stage 1 (default: stage 1 picks from 2, 4, 8 (nano) or up to 32 (tiny))",
-    integer(1, 256),
-  )
+  .option("--rank <r>", "LoRA rank; skips TSFA stage 1 (default: stage 1 picks 2, 4 or 8)", integer(1, 256))
   .option("--seed <s>", "seed of the data split, init and batches (default 0)", integer(0, 2 ** 32 - 1))
   .option("--out <dir>", "where run directories go (default ./runs)")
   .option("--shards <n>", "data shards the training split is cut into (default 10)", integer(1, 10_000))
   .option("--alpha <a>", "Dirichlet label skew of spam shards, smaller = more skewed (default 10, mild)", positive(1e6))
   .option("--precision <p>", "update values: fp16 or fp32 (default fp16)", oneOf(["fp16", "fp32"] as const))
+  .option("--lr <rate>", "participants' learning rate (default: tiny 0.001, nano 0.003)", positive(1))
   .option(
     "--targets <list>",
     `LoRA targets, comma-separated from ${LORA_TARGET_NAMES.join(",")}`,
@@ -90,7 +88,7 @@ export const startCommand = new Command("start")
   )
   .option(
     "--eval-rows <n>",
-    "held-out rows evaluated after each round (default: all; tiny spam 128)",
+    "held-out rows evaluated after each round (default: all; tiny spam 64)",
     integer(1, 1_000_000),
   )
   .option("--max-clients <n>", "identities the coordinator holds at most (default 1000)", integer(1, 1_000_000))
@@ -101,6 +99,7 @@ export const startCommand = new Command("start")
       ...(options.model === undefined ? {} : { preset: options.model }),
       ...(options.out === undefined ? {} : { outDir: options.out }),
       ...(options.queueFloor === undefined ? {} : { queueFloorSec: options.queueFloor }),
+      ...(options.lr === undefined ? {} : { learningRate: options.lr }),
     });
     if (!settings.ok) throw new Error(settings.error.reason);
     const config = defaultConfig(settings.value, {

@@ -11,10 +11,10 @@ describe("run settings", () => {
     expect(s.penaltyWeight).toBe((s.latencyBudgetMs / 1000) ** 2);
     expect(s.queueFloorSec).toBeCloseTo(s.penaltyWeight / (s.latencyBudgetMs / 1000));
     expect(s.uplinkBps).toBe(2e6);
-    expect(s.rankCandidates).toEqual([2, 4, 8, 16, 32]);
+    expect(s.rankCandidates).toEqual([2, 4, 8]);
   });
 
-  it("caps the rank candidates at a quarter of the model width", () => {
+  it("caps the rank candidates at 8 and at a quarter of the model width", () => {
     const nano = runSettings({ preset: "nano" });
     expect(nano.ok && nano.value.rankCandidates).toEqual([2, 4, 8]);
   });

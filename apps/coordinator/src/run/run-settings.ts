@@ -50,7 +50,7 @@ export interface RunSettings {
   readonly pilotSteps: number;
 }
 
-export type RunFlags = Partial<RunSettings> & { readonly uplinkMbps?: number };
+export type RunFlags = Partial<RunSettings> & { readonly uplinkMbps?: number; readonly learningRate?: number };
 
 /** Defaults that depend on the model: a tiny round trains ~20 steps of ~0.8 s; nano (tests, CI) 30 steps of ~70 ms,
  * enough for three rounds to lift a nano spam run above its linear probe. */
@@ -60,13 +60,13 @@ export function presetDefaults(preset: PresetName, task: TaskName) {
   return {
     localSteps: tiny ? 20 : 30,
     latencyBudgetMs: tiny ? 25_000 : 10_000,
-    // Evaluating 1,209 emails of 8 windows on tiny takes minutes; 128 keep an evaluation to about one round.
-    evalRows: tiny && task === "spam" ? 128 : undefined,
+    // Evaluating 1,209 emails of 8 windows on tiny takes minutes; 64 keep an evaluation shorter than a round.
+    evalRows: tiny && task === "spam" ? 64 : undefined,
     pilotSteps: tiny ? 12 : 8,
-    // A rank above a quarter of the width is not low-rank any more (nano's q is 32 x 32): 2, 4, 8 for nano, up to
-    // 32 for tiny. Short Adam pilots spread their energy evenly over the ranks, so stage 1 tends to the largest
-    // candidate the channel affords (docs/design-notes.md, "TSFA stage 1 in practice").
-    rankCandidates: DEFAULT_RANK_CANDIDATES.filter((r) => r <= PRESETS[preset].nEmbd / 4),
+    // Short Adam pilots spread their energy evenly over the ranks, so stage 1 lands on the largest candidate the
+    // channel affords (docs/design-notes.md, "Federated rounds"); larger ranks learned no better (tiny, centrally:
+    // 16 against 8) or worse (nano: 32, its full width). So the candidates stop at 8, and a quarter of the width.
+    rankCandidates: DEFAULT_RANK_CANDIDATES.filter((r) => r <= Math.min(8, PRESETS[preset].nEmbd / 4)),
     recipe,
   };
 }
@@ -111,7 +111,7 @@ export function runSettings(flags: RunFlags): Result<RunSettings> {
     training: flags.training ?? {
       batchSize: recipe.batchSize,
       microBatchSize: recipe.microBatchSize,
-      learningRate: recipe.learningRate,
+      learningRate: flags.learningRate ?? recipe.learningRate,
       softLambda: recipe.softLambda,
       windows: recipe.windows,
       probeIterations: recipe.probeIterations,
