@@ -7,7 +7,7 @@ import { Server as SocketServer } from "socket.io";
 import { fail, ok, type Result } from "@airlora/core";
 import { PRESETS, TASK_CLASSES, adapterSpecFor } from "@airlora/model";
 import { PROTOCOL_VERSION, type Health, type RunView } from "@airlora/protocol";
-import { isTerminal } from "@airlora/rounds";
+import { isTerminal, type Effect, type RunState } from "@airlora/rounds";
 import { createClientStore, type ClientStore } from "./clients/client-store";
 import { connectedCount, expireAway } from "./clients/registry";
 import type { CoordinatorConfig } from "./config";
@@ -28,6 +28,8 @@ import { VERSION } from "./version";
 export interface RunningCoordinator {
   readonly port: number;
   readonly store: ClientStore;
+  /** Hears every effect the round machine asks for, after it was carried out (the CLI prints rounds from it). */
+  onEffect(listener: (effect: Effect, state: RunState) => void): void;
   /** Resolves once the run is prepared (task, shards, pilot) and rounds can start, or with why it could not be. */
   readonly ready: Promise<Result<RunEngine>>;
   engine(): RunEngine | undefined;
@@ -87,6 +89,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
   });
   let hooks: RunHooks | undefined;
+  const effectListeners: ((effect: Effect, state: RunState) => void)[] = [];
   const clients = attachClientNamespace(io.of("/client"), {
     joinToken: config.joinToken,
     store,
@@ -138,7 +141,12 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
       },
       evaluator,
       log,
-      observers: dashboard,
+      observers: {
+        onEffect: (effect, state) => {
+          dashboard.onEffect(effect, state);
+          for (const listener of effectListeners) listener(effect, state);
+        },
+      },
     });
     engine = running;
     hooks = {
@@ -176,6 +184,9 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     store,
     ready,
     engine: () => engine,
+    onEffect: (listener) => {
+      effectListeners.push(listener);
+    },
     close: async () => {
       clearInterval(sweep);
       metrics.stop();

@@ -9,6 +9,7 @@ import { pagesBuilt } from "../http/pages";
 import { stderrLogger } from "../log";
 import { runSettings, type RunFlags } from "../run/run-settings";
 import { startCoordinator } from "../server";
+import { describeEffect } from "./round-lines";
 import { integer, listOf, nonNegative, oneOf, port, positive, token } from "./arguments";
 
 interface StartOptions extends RunFlags {
@@ -121,6 +122,11 @@ export const startCommand = new Command("start")
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
+    process.stdout.write("  Preparing the run (data shards, held-out set, TSFA's pilot)...\n");
+    running.onEffect((effect) => {
+      const text = describeEffect(effect);
+      if (text !== undefined) process.stdout.write(`${text}\n`);
+    });
     const ready = await running.ready;
     if (!ready.ok) {
       process.stderr.write(`airlora: the run could not be prepared: ${ready.error.reason}\n`);
