@@ -1,12 +1,14 @@
-// Preloaded into the coordinator child by `npm run bench -- round` (node --import): one event-loop lag sample every
-// 10 ms with its time, appended to $AIRLORA_BENCH_LAG_FILE as "epochMs lagMs" lines. /api/metrics keeps one
+// Preloaded into the coordinator child by `npm run bench -- round` (node --import): one event-loop lag sample of
+// its main thread every 10 ms with its time, appended to $AIRLORA_BENCH_LAG_FILE as "epochMs lagMs" lines. /api/metrics keeps one
 // histogram since start, which has no per-round p99; raw samples can be cut at the round log's timestamps. Plain
 // JavaScript in a data: URL, because the preload runs before tsx is registered.
 const SOURCE = `
 import { appendFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { isMainThread } from "node:worker_threads";
 const file = process.env.AIRLORA_BENCH_LAG_FILE;
-if (file) {
+// Worker threads inherit --import: the evaluation worker's loop is busy by design and is not the one sockets wait on.
+if (file && isMainThread) {
   const INTERVAL_MS = 10;
   let lines = [];
   let last = performance.now();

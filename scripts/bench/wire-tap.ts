@@ -19,6 +19,8 @@ export interface WireRecord {
   readonly payload: number;
   /** WebSocket frame header bytes (2-14, the client's mask key included). */
   readonly framing: number;
+  /** More bytes of a message already recorded (an HTTP body read in several pieces). */
+  readonly continued: boolean;
 }
 
 export interface WireTap {
@@ -38,7 +40,7 @@ interface Attachment {
 /** State both directions of one connection share: which chunk an ack answers, which label a response has. */
 interface Connection {
   readonly ackRounds: Map<number, number | null>;
-  response: { kind: string; round: number | null; inHead: boolean; head: Buffer } | undefined;
+  response: { kind: string; round: number | null; inHead: boolean; head: Buffer; bodySeen: boolean } | undefined;
   readonly pending: Attachment[];
 }
 
@@ -48,8 +50,8 @@ export async function startWireTap(targetPort: number, targetHost = "127.0.0.1")
   const records: WireRecord[] = [];
   const forwarded = { up: 0, down: 0 };
   const open = new Set<Socket>();
-  const record = (dir: Direction, kind: string, round: number | null, payload: number, framing = 0): void => {
-    records.push({ at: Date.now(), dir, kind, round, payload, framing });
+  const record: Recorder = (dir, kind, round, payload, framing = 0, continued = false) => {
+    records.push({ at: Date.now(), dir, kind, round, payload, framing, continued });
   };
 
   const server = createServer((client) => {
@@ -96,7 +98,14 @@ export async function startWireTap(targetPort: number, targetHost = "127.0.0.1")
   };
 }
 
-type Recorder = (dir: Direction, kind: string, round: number | null, payload: number, framing?: number) => void;
+type Recorder = (
+  dir: Direction,
+  kind: string,
+  round: number | null,
+  payload: number,
+  framing?: number,
+  continued?: boolean,
+) => void;
 
 /** A reader of one direction of one connection: HTTP heads until a WebSocket upgrade, then frames. */
 function directionReader(dir: Direction, connection: Connection, record: Recorder): (data: Buffer) => void {
@@ -140,7 +149,7 @@ function readRequest(buffer: Buffer, connection: Connection, record: Recorder): 
         : `GET ${path.split("?")[0] ?? ""}`;
   const roundNumber = round === undefined ? null : Number(round);
   record("up", `${kind} (request)`, roundNumber, end + 4);
-  connection.response = { kind, round: roundNumber, inHead: true, head: Buffer.alloc(0) };
+  connection.response = { kind, round: roundNumber, inHead: true, head: Buffer.alloc(0), bodySeen: false };
   return upgrade ? -(end + 4) : end + 4;
 }
 
@@ -152,7 +161,8 @@ function readResponse(buffer: Buffer, connection: Connection, record: Recorder):
     return buffer.length;
   }
   if (!response.inHead) {
-    record("down", `${response.kind} (body)`, response.round, buffer.length);
+    record("down", `${response.kind} (body)`, response.round, buffer.length, 0, response.bodySeen);
+    response.bodySeen = true;
     return buffer.length;
   }
   const head = Buffer.concat([response.head, buffer]);
