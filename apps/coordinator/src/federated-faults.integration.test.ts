@@ -38,6 +38,9 @@ beforeAll(async () => {
     localSteps: 5,
     rank: 4,
     latencyBudgetMs: 8000,
+    // A fast uplink: every budget is the whole update, so round 1's update replayed in round 2 fits its budget and is
+    // refused for what it is (the round in its header), not for its size.
+    uplinkMbps: 100,
   });
   participants = startParticipants(run.origin, FAULTS.length, (index) => {
     const fault = FAULTS[index];

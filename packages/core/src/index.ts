@@ -38,6 +38,7 @@ export { buildBOnlyUpdate, buildDenseUpdate } from "./soft/build-dense-update";
 export { buildTopkUpdate, topkElementBytes, type TopkUpdateBuild } from "./soft/build-topk-update";
 export { aggregationRule, type AggregationRule, type Contribution } from "./aggregation/aggregation-rule";
 export { separationGap, SEPARATION_GAP_MAX_CELLS, type SeparationGap } from "./aggregation/separation-gap";
+export { updateSeparationGap } from "./aggregation/update-separation-gap";
 export { createChannel, type Channel, type ChannelClient } from "./channel/channel";
 export { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from "./channel/channel-config";
 export { dbToLinear, dbmToWatts, linearToDb, pathLossDb, snrLinear } from "./channel/radio";

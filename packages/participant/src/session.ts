@@ -36,7 +36,8 @@ export interface SessionOptions {
   readonly identity: IdentityStore;
   /** What the hello says about this device. */
   readonly device: Pick<Hello, "backend" | "probe" | "userAgent">;
-  /** Least time between two progress messages of one stage (default 500 ms). */
+  /** Least time between two progress messages of one stage (default 2 s: progress is for the dashboard, and on a
+   * small update its messages would be bytes the codec's do not count). */
   readonly progressIntervalMs?: number;
 }
 
@@ -53,7 +54,7 @@ const DEADLINE_SAFETY_MS = 200;
 export function startParticipantSession(options: SessionOptions): ParticipantSession {
   const { transport, clock, compute } = options;
   const stream = createEventStream<SessionEvent>();
-  const progressIntervalMs = options.progressIntervalMs ?? 500;
+  const progressIntervalMs = options.progressIntervalMs ?? 2000;
   let clientId: string | undefined;
   let info: SessionInfo | undefined;
   /** What this participant's uplink achieved (probe, then uploads), bits/s. */

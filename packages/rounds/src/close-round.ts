@@ -1,21 +1,14 @@
 // Closing a round (docs/rounds.md): whoever is still working is late, the submitted updates are aggregated if the
 // quorum was met, the virtual queue is charged with the measured latency, estimates learn from the reports, and
 // the new global adapter goes to evaluation and to a checkpoint.
-import {
-  aggregationRule,
-  nextVirtualQueue,
-  separationGap,
-  type AdapterSpec,
-  type AdapterState,
-  type Contribution,
-} from "@airlora/core";
+import { aggregationRule, nextVirtualQueue, type Contribution } from "@airlora/core";
 import type { Effect } from "./effects";
 import { withRoundReport } from "./estimates";
 import { withPending } from "./pending";
 import { roundLogLine } from "./round-log";
 import { isTerminal, withEntry, type ActiveRound, type Member, type RunState, type Step } from "./state";
 
-/** Above this many updates the separation-gap diagnostic (O(N r d k)) is skipped. */
+/** Above this many updates the separation-gap diagnostic (O(N r d k), run by the shell's evaluator) is skipped. */
 export const SEPARATION_GAP_MAX_UPDATES = 32;
 
 export function closeRound(state: RunState, now: number): Step<Effect> {
@@ -79,14 +72,15 @@ export function closeRound(state: RunState, now: number): Step<Effect> {
     }
   }
 
-  const gap = aggregated && lora ? gapOf(spec, active.global, contributions) : null;
+  const diagnose =
+    aggregated && lora && contributions.length >= 2 && contributions.length <= SEPARATION_GAP_MAX_UPDATES;
   const note = notes.length === 0 ? undefined : notes.join("; ");
   const line = roundLogLine(state, closed, spec, {
     endedAt: now,
     roundLatencyMs,
     virtualQueue,
     aggregated,
-    separationGap: gap,
+    separationGap: null,
     ...(note === undefined ? {} : { note }),
   });
   const bytesDense = line.clients[0]?.bytesDense ?? 0;
@@ -115,7 +109,15 @@ export function closeRound(state: RunState, now: number): Step<Effect> {
   next = withPending(next, active.round, { line, evaluation: undefined, reusesPrevious: reuses });
   effects.push({ type: "round-closed", round: active.round, aggregated, now });
   effects.push({ type: "checkpoint", round: active.round, spec, adapter: global });
-  if (!reuses) effects.push({ type: "evaluate", round: active.round, spec, adapter: global });
+  if (!reuses) {
+    effects.push({
+      type: "evaluate",
+      round: active.round,
+      spec,
+      adapter: global,
+      ...(diagnose ? { diagnose: { global: active.global, contributions } } : {}),
+    });
+  }
   return { state: next, effects };
 }
 
@@ -152,32 +154,4 @@ export function closeBaseline(state: RunState, now: number): Step<Effect> {
     }),
     effects: [{ type: "evaluate", round, spec, adapter: global }],
   };
-}
-
-/** The separation-gap diagnostic over the members' adapters as the coordinator sees them (global + own update). */
-function gapOf(spec: AdapterSpec, global: AdapterState, contributions: readonly Contribution[]): number | null {
-  if (contributions.length < 2 || contributions.length > SEPARATION_GAP_MAX_UPDATES) return null;
-  const states: { state: AdapterState; weight: number }[] = [];
-  for (const c of contributions) {
-    const own = aggregationRule(ruleOfKind(c.update.kind)).aggregate(spec, global, [{ update: c.update, weight: 1 }]);
-    if (!own.ok) return null;
-    states.push({ state: own.value, weight: c.weight });
-  }
-  const gap = separationGap(spec, states);
-  return gap.ok && Number.isFinite(gap.value.overall) ? gap.value.overall : null;
-}
-
-function ruleOfKind(kind: Contribution["update"]["kind"]): "soft" | "fedit" | "ffa" | "topk" {
-  switch (kind) {
-    case "soft":
-      return "soft";
-    case "dense":
-      return "fedit";
-    case "b-only":
-      return "ffa";
-    case "topk":
-      return "topk";
-    default:
-      return kind satisfies never;
-  }
 }

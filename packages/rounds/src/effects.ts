@@ -1,6 +1,6 @@
 // What the machine asks the shell to do (docs/rounds.md): plain data the coordinator carries out over sockets,
 // timers, files and its evaluation worker, and that tests simply inspect.
-import type { AdapterSpec, AdapterState, Stage1Record } from "@airlora/core";
+import type { AdapterSpec, AdapterState, Contribution, Stage1Record } from "@airlora/core";
 import type {
   Assignment,
   MemberOutcome,
@@ -64,8 +64,16 @@ export type Effect =
       readonly reason?: string;
     }
   | { readonly type: "round-closed"; readonly round: number; readonly aggregated: boolean; readonly now: number }
-  /** Evaluate the global adapter after `round` on the held-out set; answer with an `evaluated` event. */
-  | { readonly type: "evaluate"; readonly round: number; readonly spec: AdapterSpec; readonly adapter: AdapterState }
+  /** Evaluate the global adapter after `round` on the held-out set; answer with an `evaluated` event. With
+   * `diagnose`, also the separation gap of these updates against the round's starting global (core's
+   * updateSeparationGap), so that its O(N r d k) runs where the evaluation does, off the event loop. */
+  | {
+      readonly type: "evaluate";
+      readonly round: number;
+      readonly spec: AdapterSpec;
+      readonly adapter: AdapterState;
+      readonly diagnose?: { readonly global: AdapterState; readonly contributions: readonly Contribution[] };
+    }
   /** Save the global adapter after `round`. */
   | { readonly type: "checkpoint"; readonly round: number; readonly spec: AdapterSpec; readonly adapter: AdapterState }
   | { readonly type: "log-round"; readonly line: RoundLogLine }

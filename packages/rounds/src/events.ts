@@ -41,6 +41,8 @@ export type RunEvent =
       readonly type: "evaluated";
       readonly round: number;
       readonly evaluation: RoundEvaluation | null;
+      /** The separation gap, when the evaluate effect asked for it (null: not computed or not finite). */
+      readonly separationGap?: number | null;
       readonly note?: string;
       readonly now: number;
     };

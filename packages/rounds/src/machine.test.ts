@@ -68,6 +68,18 @@ describe("round machine", () => {
     expect(finished).toHaveLength(1);
   });
 
+  it("asks the evaluator for the separation gap of a LoRA round's updates and logs the gap it answers", () => {
+    let { state } = started();
+    state = completeRound(state, 100, 0.7).state;
+    const closed = drive(state, [submit(state, A, 200, 1), submit(state, B, 210, 2)]);
+    const [evaluate] = effectsOf(closed.effects, "evaluate");
+    expect(evaluate?.diagnose?.contributions).toHaveLength(2);
+    const logged = drive(closed.state, [
+      { type: "evaluated", round: 1, evaluation: accuracy(0.8), separationGap: 0.25, now: 300 },
+    ]);
+    expect(effectsOf(logged.effects, "log-round")[0]?.line.separationGap).toBe(0.25);
+  });
+
   it("changes the head in the probe round and leaves the LoRA factors as they were", () => {
     const { state } = started();
     const before = state.global;

@@ -30,6 +30,7 @@ export function step(state: RunState, event: RunEvent): Step<Effect> {
       if (pending === undefined || pending.evaluation !== undefined) return { state, effects: [] };
       const entry = {
         ...pending,
+        line: { ...pending.line, separationGap: event.separationGap ?? pending.line.separationGap },
         evaluation: event.evaluation,
         ...(event.note === undefined ? {} : { note: event.note }),
       };

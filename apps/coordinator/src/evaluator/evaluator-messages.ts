@@ -1,6 +1,6 @@
 // What the coordinator's main thread and its evaluation worker say to each other (docs/architecture.md): the worker
 // owns tfjs, the base model, the task's data and the held-out set, so tfjs never blocks the sockets.
-import type { AdapterSpec, AdapterState, Failure } from "@airlora/core";
+import type { AdapterSpec, AdapterState, Contribution, Failure } from "@airlora/core";
 import type { LoraTargetName, PresetName, RoundEvaluation, TaskName, TrainingSettings } from "@airlora/protocol";
 
 export interface PrepareRequest {
@@ -37,12 +37,20 @@ export interface EvaluateRequest {
   readonly type: "evaluate";
   readonly spec: AdapterSpec;
   readonly adapter: AdapterState;
+  /** The round's updates, for the separation-gap diagnostic (core's updateSeparationGap). */
+  readonly diagnose?: { readonly global: AdapterState; readonly contributions: readonly Contribution[] };
+}
+
+export interface EvaluatedRound {
+  readonly evaluation: RoundEvaluation;
+  /** null when not asked for, or not computable (no energy, a module too large). */
+  readonly separationGap: number | null;
 }
 
 export type EvaluatorRequest = PrepareRequest | EvaluateRequest;
 
 export type EvaluatorReply =
-  | { readonly ok: true; readonly value: PreparedData | RoundEvaluation }
+  | { readonly ok: true; readonly value: PreparedData | EvaluatedRound }
   | { readonly ok: false; readonly error: Failure };
 
 export interface Envelope<T> {

@@ -3,7 +3,7 @@
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { fail, ok, type Result } from "@airlora/core";
+import { fail, ok, updateSeparationGap, type Result } from "@airlora/core";
 import {
   PRESETS,
   TASK_CLASSES,
@@ -17,9 +17,9 @@ import {
   type TaskHead,
 } from "@airlora/model";
 import { loadBaseModel, prepareTask } from "@airlora/model/node";
-import type { RoundEvaluation } from "@airlora/protocol";
 import type {
   Envelope,
+  EvaluatedRound,
   EvaluateRequest,
   EvaluatorReply,
   EvaluatorRequest,
@@ -84,16 +84,22 @@ async function prepare(request: PrepareRequest): Promise<Result<PreparedData>> {
   });
 }
 
-async function evaluate(request: EvaluateRequest): Promise<Result<RoundEvaluation>> {
+async function evaluate(request: EvaluateRequest): Promise<Result<EvaluatedRound>> {
   if (held === undefined) return fail({ code: "not-prepared", reason: "evaluate before prepare" });
   const { model, evalShard, task } = held;
   const result = await evaluateAdapter(model, request.spec, task, request.adapter, evalShard);
   if (!Number.isFinite(result.loss)) return fail({ code: "not-finite", reason: `evaluation loss is ${result.loss}` });
-  return ok(
-    result.kind === "classifier"
-      ? { loss: result.loss, accuracy: result.accuracy, examples: result.examples }
-      : { loss: result.loss, perplexity: result.perplexity, examples: result.examples },
-  );
+  const gap =
+    request.diagnose === undefined
+      ? undefined
+      : updateSeparationGap(request.spec, request.diagnose.global, request.diagnose.contributions);
+  return ok({
+    evaluation:
+      result.kind === "classifier"
+        ? { loss: result.loss, accuracy: result.accuracy, examples: result.examples }
+        : { loss: result.loss, perplexity: result.perplexity, examples: result.examples },
+    separationGap: gap?.ok === true && Number.isFinite(gap.value.overall) ? gap.value.overall : null,
+  });
 }
 
 async function serve(request: EvaluatorRequest): Promise<EvaluatorReply> {

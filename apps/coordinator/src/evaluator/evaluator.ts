@@ -2,9 +2,9 @@
 // worker dies, every open and later request fails with the reason.
 import { fail, type Result } from "@airlora/core";
 import { startThread } from "../thread";
-import type { RoundEvaluation } from "@airlora/protocol";
 import type {
   Envelope,
+  EvaluatedRound,
   EvaluateRequest,
   EvaluatorReply,
   EvaluatorRequest,
@@ -14,7 +14,7 @@ import type {
 
 export interface Evaluator {
   prepare(request: Omit<PrepareRequest, "type">): Promise<Result<PreparedData>>;
-  evaluate(request: Omit<EvaluateRequest, "type">): Promise<Result<RoundEvaluation>>;
+  evaluate(request: Omit<EvaluateRequest, "type">): Promise<Result<EvaluatedRound>>;
   close(): Promise<void>;
 }
 
@@ -52,7 +52,7 @@ export function startEvaluator(): Evaluator {
     });
   return {
     prepare: async (request) => (await ask({ type: "prepare", ...request })) as Result<PreparedData>,
-    evaluate: async (request) => (await ask({ type: "evaluate", ...request })) as Result<RoundEvaluation>,
+    evaluate: async (request) => (await ask({ type: "evaluate", ...request })) as Result<EvaluatedRound>,
     close: async () => {
       dead ??= "closed";
       await worker.terminate();

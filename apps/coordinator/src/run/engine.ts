@@ -158,10 +158,21 @@ export function createEngine(run: PreparedRun, ports: EnginePorts): RunEngine {
       }
       case "evaluate": {
         const { round } = effect;
-        void ports.evaluator.evaluate({ spec: effect.spec, adapter: effect.adapter }).then((result) => {
+        const request = {
+          spec: effect.spec,
+          adapter: effect.adapter,
+          ...(effect.diagnose === undefined ? {} : { diagnose: effect.diagnose }),
+        };
+        void ports.evaluator.evaluate(request).then((result) => {
           dispatch(
             result.ok
-              ? { type: "evaluated", round, evaluation: result.value, now: ports.now() }
+              ? {
+                  type: "evaluated",
+                  round,
+                  evaluation: result.value.evaluation,
+                  separationGap: result.value.separationGap,
+                  now: ports.now(),
+                }
               : {
                   type: "evaluated",
                   round,
