@@ -1,13 +1,13 @@
 // Speed figures for `npm run bench -- model`: a LoRA training step's time and its achieved GFLOP/s next to a plain
 // matMul's GFLOP/s on the same backend, so the ratio says how close training gets to the backend's own peak.
 import * as tf from "@tensorflow/tfjs-core";
-import { createRng, initAdapter } from "@airlora/core";
+import { initAdapter } from "@airlora/core";
 import { parameterCount, type ModelConfig } from "../config/model-config";
 import { adapterSpecFor, type TaskHead } from "../lora/lora-targets";
 import { createGpt, disposeGpt } from "../transformer/gpt";
 import { initGpt2Weights } from "../weights/gpt2-layout";
 import { trainLocally } from "../training/local-trainer";
-import type { TrainingExamples } from "../training/training-data";
+import { randomClassificationRows } from "./random-rows";
 
 export interface LoraStepFigures {
   readonly preset: string;
@@ -46,14 +46,7 @@ export async function benchLoraStep(
   const task: TaskHead = { kind: "classifier", classes: 2 };
   const spec = adapterSpecFor(config, { rank: 8, head: task });
   const model = createGpt(config, initGpt2Weights(config, 1));
-  const rng = createRng(2);
-  const count = options.batch * 2;
-  const data: TrainingExamples = {
-    seqLen: options.seqLen,
-    tokens: Uint16Array.from({ length: count * options.seqLen }, () => 2 + rng.int(config.vocabSize - 2)),
-    lengths: new Uint16Array(count).fill(options.seqLen),
-    labels: Uint8Array.from({ length: count }, () => rng.int(2)),
-  };
+  const data = randomClassificationRows(config, options.batch * 2, options.seqLen);
   try {
     const adapter = initAdapter(spec, 3);
     const train = (steps: number) =>

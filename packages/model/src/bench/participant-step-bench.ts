@@ -1,14 +1,14 @@
 // Time and peak tensor memory of one training step with a participant's default configuration
 // (training/participant-training.ts), for `npm run bench -- model` and the test that keeps tiny's step in budget.
 import * as tf from "@tensorflow/tfjs-core";
-import { createRng, initAdapter } from "@airlora/core";
+import { initAdapter } from "@airlora/core";
 import { parameterCount, type ModelConfig } from "../config/model-config";
 import { adapterSpecFor, type TaskHead } from "../lora/lora-targets";
 import { createGpt, disposeGpt } from "../transformer/gpt";
 import { initGpt2Weights } from "../weights/gpt2-layout";
 import { trainLocally } from "../training/local-trainer";
 import type { ParticipantTrainingConfig } from "../training/participant-training";
-import type { TrainingExamples } from "../training/training-data";
+import { randomClassificationRows } from "./random-rows";
 
 export interface ParticipantStepFigures {
   readonly preset: string;
@@ -34,15 +34,8 @@ export async function benchParticipantStep(
   const task: TaskHead = { kind: "classifier", classes: 2 };
   const spec = adapterSpecFor(config, { rank: options.rank, targets: training.targets, head: task });
   const model = createGpt(config, initGpt2Weights(config, 1));
-  const rng = createRng(2);
   const seqLen = training.contextWindows * config.nCtx;
-  const count = 2 * training.batchSize;
-  const data: TrainingExamples = {
-    seqLen,
-    tokens: Uint16Array.from({ length: count * seqLen }, () => 2 + rng.int(config.vocabSize - 2)),
-    lengths: new Uint16Array(count).fill(seqLen),
-    labels: Uint8Array.from({ length: count }, () => rng.int(2)),
-  };
+  const data = randomClassificationRows(config, 2 * training.batchSize, seqLen);
   try {
     const adapter = initAdapter(spec, 3);
     const train = (steps: number) =>
