@@ -1,13 +1,19 @@
-// Small file helpers for scripts: atomic writes (temp file + rename, so a crash never leaves half a file) and
-// content hashes for model cards.
+// Small file helpers: atomic writes (temp file, fsync, rename, so a crash never leaves half a file, not even one the
+// disk had not written yet) and content hashes for model cards.
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${String(process.pid)}`;
-  writeFileSync(temp, data);
+  const fd = openSync(temp, "w");
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temp, path);
 }
 

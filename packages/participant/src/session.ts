@@ -391,5 +391,3 @@ function probeBytes(count: number): Uint8Array {
   }
   return bytes;
 }
-
-export type { SessionEvent };

@@ -1,12 +1,5 @@
 // A clock that only moves when told: the simulator's time, and the tests' (pacing and deadlines without waiting).
-import type { Clock } from "./clock";
-
-/** setTimeout exists in workers and Node; this package compiles without DOM or Node types on purpose. */
-const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown };
-const macrotask = (): Promise<void> =>
-  new Promise((resolve) => {
-    timers.setTimeout(resolve, 0);
-  });
+import { systemClock, type Clock } from "./clock";
 
 export interface SimulatedClock extends Clock {
   /** Moves time forward, waking every sleeper whose time has come, in order. */
@@ -29,7 +22,7 @@ export function createSimulatedClock(start = 0): SimulatedClock {
       const until = now + ms;
       for (;;) {
         // Let everything already running reach its next wait before looking at the sleepers.
-        await macrotask();
+        await systemClock.sleep(0);
         const next = sleepers[0];
         if (next === undefined || next.at > until) break;
         sleepers.shift();

@@ -8,7 +8,7 @@ import { closeBaseline } from "./close-round";
 import { planLoraRound, planProbeRound, roundDeadlineMs, type RoundPlan } from "./schedule";
 import { chooseRunRank } from "./stage1";
 import { readyParticipants, type ActiveRound, type Member, type MemberPlan, type RunState, type Step } from "./state";
-import type { RoundPhase } from "@airlora/protocol";
+import type { AdapterShape, RoundPhase } from "@airlora/protocol";
 
 /** Starts the next round if the run may and enough participants are ready; otherwise the run waits. */
 export function maybeStartRound(state: RunState, now: number): Step<Effect> {
@@ -67,11 +67,21 @@ function startMemberRound(state: RunState, phase: "probe" | "lora", now: number)
     phase === "probe" ? config.probeDeadlineMs : roundDeadlineMs(config, plan.expectedLatencyMs, measured);
   const members = new Map<string, Member>();
   const assignments: { clientId: string; assignment: PlannedAssignment }[] = [];
+  // The same for every member: the fingerprint walks the whole spec, so it is computed once a round.
+  const adapter: AdapterShape = {
+    rank: state.rank ?? 1,
+    alpha: spec.alpha,
+    targets: [...config.targets],
+    fingerprint: specFingerprint(spec),
+  };
   const excluded: string[] = [];
   for (const [clientId, memberPlan] of plan.members) {
     members.set(clientId, { clientId, plan: memberPlan, status: "assigned", bytesDown: 0 });
     if (memberPlan.excluded) excluded.push(clientId);
-    else assignments.push({ clientId, assignment: assignmentOf(state, round, phase, plan, memberPlan, deadlineMs) });
+    else {
+      const assignment = assignmentOf(config, round, phase, plan, adapter, memberPlan, deadlineMs);
+      assignments.push({ clientId, assignment });
+    }
   }
   const active: ActiveRound = {
     round,
@@ -105,15 +115,14 @@ function startMemberRound(state: RunState, phase: "probe" | "lora", now: number)
 }
 
 function assignmentOf(
-  state: RunState,
+  config: RunState["config"],
   round: number,
   phase: "probe" | "lora",
   plan: RoundPlan,
+  adapter: AdapterShape,
   member: MemberPlan,
   deadlineMs: number,
 ): PlannedAssignment {
-  const { config } = state;
-  const spec = state.spec;
   return {
     round,
     phase,
@@ -124,12 +133,7 @@ function assignmentOf(
     localSteps: phase === "probe" ? 0 : config.localSteps,
     precision: config.precision,
     kind: plan.kind,
-    adapter: {
-      rank: state.rank ?? 1,
-      alpha: spec?.alpha ?? 1,
-      targets: [...config.targets],
-      fingerprint: spec === undefined ? 0 : specFingerprint(spec),
-    },
+    adapter,
     seed: member.seed,
   };
 }

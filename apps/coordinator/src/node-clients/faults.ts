@@ -21,8 +21,6 @@ export type Fault =
    * it (the join probe included), on top of the session's own pacing. */
   | { readonly kind: "slow-upload"; readonly bps: number };
 
-export const FAULT_KINDS = ["disconnect", "silent", "corrupt", "over-budget", "wrong-round", "replay", "slow-upload"];
-
 /** `kind@round` or `slow-upload=bps`, as the command line writes them. */
 export function parseFault(text: string): Fault | undefined {
   const slow = /^slow-upload=(\d{3,12})$/u.exec(text);

@@ -1,10 +1,11 @@
 // The run directory (docs/interfaces.md): <out>/<runId>/ with manifest.json, rounds.jsonl (one validated line per
 // round, appended and flushed), checkpoints/round-NNNN.safetensors and summary.json. Every whole-file write is
 // atomic (temp file, fsync, rename), so a crash leaves the previous version, never half a file.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { adapterToNamedTensors, type AdapterSpec, type AdapterState } from "@airlora/core";
 import { writeSafetensors } from "@airlora/model";
+import { writeFileAtomic } from "@airlora/model/node";
 import { RoundLogLine } from "@airlora/protocol";
 
 export interface RunDirectory {
@@ -22,7 +23,7 @@ export function createRunDirectory(outDir: string, runId: string): RunDirectory 
   return {
     path,
     writeManifest: (manifest) => {
-      writeAtomic(join(path, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+      writeFileAtomic(join(path, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     },
     appendRound: (line) => {
       const checked = RoundLogLine.safeParse(line);
@@ -37,22 +38,10 @@ export function createRunDirectory(outDir: string, runId: string): RunDirectory 
     },
     writeCheckpoint: (round, spec, adapter, metadata) => {
       const bytes = writeSafetensors(adapterToNamedTensors(spec, adapter), metadata);
-      writeAtomic(join(path, "checkpoints", `round-${String(round).padStart(4, "0")}.safetensors`), bytes);
+      writeFileAtomic(join(path, "checkpoints", `round-${String(round).padStart(4, "0")}.safetensors`), bytes);
     },
     writeSummary: (summary) => {
-      writeAtomic(join(path, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+      writeFileAtomic(join(path, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     },
   };
-}
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.tmp-${String(process.pid)}`;
-  const fd = openSync(temp, "w");
-  try {
-    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
 }
