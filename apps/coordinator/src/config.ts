@@ -1,4 +1,5 @@
 import { newToken } from "./auth/tokens";
+import type { ResumePoint } from "./run/resume";
 import type { RunSettings } from "./run/run-settings";
 
 export interface CoordinatorConfig {
@@ -12,6 +13,8 @@ export interface CoordinatorConfig {
   readonly webRoot: string;
   /** The federated run this coordinator drives. */
   readonly run: RunSettings;
+  /** `--resume`: carry on a run from its directory instead of starting one. */
+  readonly resume?: ResumePoint;
 }
 
 export const DEFAULT_PORT = 8080;

@@ -7,9 +7,9 @@ import { Server as SocketServer } from "socket.io";
 import { fail, ok, type Result } from "@airlora/core";
 import { PRESETS, TASK_CLASSES, adapterSpecFor } from "@airlora/model";
 import { PROTOCOL_VERSION, type Health, type RunView } from "@airlora/protocol";
-import { isTerminal, type Effect, type RunState } from "@airlora/rounds";
+import { isTerminal, restoreRun, type Effect, type RunState } from "@airlora/rounds";
 import { createClientStore, type ClientStore } from "./clients/client-store";
-import { connectedCount, expireAway } from "./clients/registry";
+import { connectedCount, expireAway, identitiesOf, restoreRegistry } from "./clients/registry";
 import type { CoordinatorConfig } from "./config";
 import { startEvaluator } from "./evaluator/evaluator";
 import { handleApi } from "./http/api";
@@ -17,8 +17,9 @@ import { watchMetrics } from "./http/metrics";
 import { createPageHandler } from "./http/pages";
 import { handleRunResource } from "./http/run-resources";
 import type { Logger } from "./log";
-import { createEngine, type RunEngine } from "./run/engine";
-import { prepareRun } from "./run/prepare-run";
+import { createEngine, type EngineStart, type RunEngine } from "./run/engine";
+import { prepareRun, type PreparedRun } from "./run/prepare-run";
+import type { ResumePoint } from "./run/resume";
 import type { RunSettings } from "./run/run-settings";
 import { stateView } from "./run/state-view";
 import { attachClientNamespace, type RunHooks } from "./sockets/client-namespace";
@@ -43,6 +44,9 @@ const RECOVERY_WINDOW_MS = 2 * 60_000;
 export async function startCoordinator(config: CoordinatorConfig, log: Logger): Promise<RunningCoordinator> {
   const settings = config.run;
   const store = createClientStore();
+  const resume = config.resume;
+  // Identities first: a participant that reconnects while the run is still being prepared keeps its clientId.
+  if (resume?.checkpoint !== undefined) store.set(restoreRegistry(resume.checkpoint.state.registry, Date.now()));
   const evaluator = startEvaluator();
   let engine: RunEngine | undefined;
   let preparing = "starting the evaluation worker";
@@ -120,34 +124,42 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
   log.info("coordinator.listening", { host: config.host, port, version: VERSION });
 
   const versions = { airlora: VERSION, protocol: String(PROTOCOL_VERSION), node: process.version };
-  const ready = prepareRun(settings, evaluator, versions, (stage) => {
+  const onStage = (stage: string): void => {
     preparing = stage;
     log.info("run.preparing", { stage });
     dashboard.runChanged();
-  }).then((prepared): Result<RunEngine> => {
-    if (!prepared.ok) {
-      preparing = `failed: ${prepared.error.reason}`;
-      log.warn("run.prepare-failed", { reason: prepared.error.reason });
+  };
+  const ready = prepareRun(settings, evaluator, versions, onStage, resume).then((prepared): Result<RunEngine> => {
+    const start = prepared.ok ? startingPoint(prepared.value, config, resume) : prepared;
+    if (!prepared.ok || !start.ok) {
+      const error = prepared.ok ? (start.ok ? undefined : start.error) : prepared.error;
+      preparing = `failed: ${error?.reason ?? "unknown"}`;
+      log.warn("run.prepare-failed", { reason: error?.reason });
       dashboard.runChanged();
-      return fail(prepared.error);
+      return fail(error ?? { code: "prepare-failed", reason: "unknown" });
     }
-    const running = createEngine(prepared.value, {
-      now: Date.now,
-      toClient: (clientId, event, payload) => {
-        clients.send(clientId, event, payload);
-      },
-      toAllClients: (event, payload) => {
-        clients.broadcast(event, payload);
-      },
-      evaluator,
-      log,
-      observers: {
-        onEffect: (effect, state) => {
-          dashboard.onEffect(effect, state);
-          for (const listener of effectListeners) listener(effect, state);
+    const running = createEngine(
+      prepared.value,
+      {
+        now: Date.now,
+        toClient: (clientId, event, payload) => {
+          clients.send(clientId, event, payload);
+        },
+        toAllClients: (event, payload) => {
+          clients.broadcast(event, payload);
+        },
+        evaluator,
+        log,
+        identities: () => identitiesOf(store.get()),
+        observers: {
+          onEffect: (effect, state) => {
+            dashboard.onEffect(effect, state);
+            for (const listener of effectListeners) listener(effect, state);
+          },
         },
       },
-    });
+      start.value,
+    );
     engine = running;
     hooks = {
       sessionFor: (client) => prepared.value.sessionInfo(client.joinIndex),
@@ -197,6 +209,31 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
       await evaluator.close();
     },
   };
+}
+
+/** A new run saves its tokens (so that a resume keeps the join URL); a resumed one drops the log lines after its
+ * checkpoint and restores the machine from it, or starts over when no round was complete. */
+function startingPoint(
+  prepared: PreparedRun,
+  config: CoordinatorConfig,
+  resume: ResumePoint | undefined,
+): Result<EngineStart | undefined> {
+  prepared.directory.writeSecrets({ joinToken: config.joinToken, adminToken: config.adminToken });
+  if (resume === undefined) return ok(undefined);
+  prepared.directory.rewriteRounds(resume.lines);
+  const resumes = Array.isArray(prepared.manifest.resumes) ? (prepared.manifest.resumes as unknown[]) : [];
+  prepared.directory.writeManifest({
+    ...prepared.manifest,
+    resumes: [...resumes, { at: new Date().toISOString(), fromRound: resume.checkpoint?.round ?? null }],
+  });
+  const saved = resume.checkpoint;
+  if (saved === undefined) return ok(undefined);
+  const state = restoreRun(prepared.config, prepared.pilot, {
+    snapshot: saved.state.machine,
+    global: saved.global,
+    lastEval: resume.lines.at(-1)?.eval ?? null,
+  });
+  return state.ok ? ok({ state: state.value, lines: resume.lines }) : state;
 }
 
 /** socket.io's message limit: one upload chunk, or a round report with one importance figure per component of the

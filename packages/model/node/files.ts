@@ -4,17 +4,33 @@ import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
+export interface AtomicWriteOptions {
+  /** File permissions of the new file (secrets: 0o600). */
+  readonly mode?: number;
+  /** Runs after the data is on disk and before the rename: where a test injects a crash. */
+  readonly beforeRename?: () => void;
+}
+
+export function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
   const temp = `${path}.tmp-${String(process.pid)}`;
-  const fd = openSync(temp, "w");
+  const fd = openSync(temp, "w", options.mode ?? 0o644);
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+  options.beforeRename?.();
   renameSync(temp, path);
+  // The rename itself is durable only once the directory entry is on disk.
+  const dirFd = openSync(dir, "r");
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
 }
 
 export function sha256Hex(data: Uint8Array): string {

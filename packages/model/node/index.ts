@@ -18,4 +18,4 @@ export { type PrepareTaskOptions, prepareTask } from "./tasks/prepare-task";
 export { SOTU_DATASET, loadSotuAddresses } from "./tasks/sotu-dataset";
 export { SPAM_DATASET, type SpamEmail, loadSpamEmails } from "./tasks/spam-dataset";
 export { type BaseModelFiles, loadBaseModel, modelDir } from "./load-model";
-export { sha256Hex, writeFileAtomic } from "./files";
+export { type AtomicWriteOptions, sha256Hex, writeFileAtomic } from "./files";

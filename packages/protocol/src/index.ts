@@ -62,4 +62,12 @@ export {
   RunView,
 } from "./messages/dashboard";
 export { RUN_STATES, RunState, Health } from "./messages/health";
+export {
+  CHECKPOINT_STATE_VERSION,
+  IdentitySnapshot,
+  MachineSnapshot,
+  ParticipantSnapshot,
+  RunCheckpointState,
+  Stage1Snapshot,
+} from "./messages/run-checkpoint";
 export * from "./codec/index";

@@ -6,6 +6,7 @@ import type { Effect } from "./effects";
 import { withRoundReport } from "./estimates";
 import { withPending } from "./pending";
 import { roundLogLine } from "./round-log";
+import { snapshotRun } from "./snapshot";
 import { isTerminal, withEntry, type ActiveRound, type Member, type RunState, type Step } from "./state";
 
 /** Above this many updates the separation-gap diagnostic (O(N r d k), run by the shell's evaluator) is skipped. */
@@ -108,7 +109,14 @@ export function closeRound(state: RunState, now: number): Step<Effect> {
   };
   next = withPending(next, active.round, { line, evaluation: undefined, reusesPrevious: reuses });
   effects.push({ type: "round-closed", round: active.round, aggregated, now });
-  effects.push({ type: "checkpoint", round: active.round, spec, adapter: global });
+  const rank = state.rank ?? spec.modules[0]?.rank ?? 1;
+  effects.push({
+    type: "checkpoint",
+    round: active.round,
+    spec,
+    adapter: global,
+    snapshot: snapshotRun(next, active.round, rank),
+  });
   if (!reuses) {
     effects.push({
       type: "evaluate",
@@ -146,12 +154,17 @@ export function closeBaseline(state: RunState, now: number): Step<Effect> {
     separationGap: null,
     note: "the base model before any training",
   });
+  const next = withPending({ ...state, nextRound: round + 1 }, round, {
+    line,
+    evaluation: undefined,
+    reusesPrevious: false,
+  });
+  const rank = state.rank ?? spec.modules[0]?.rank ?? 1;
   return {
-    state: withPending({ ...state, nextRound: round + 1 }, round, {
-      line,
-      evaluation: undefined,
-      reusesPrevious: false,
-    }),
-    effects: [{ type: "evaluate", round, spec, adapter: global }],
+    state: next,
+    effects: [
+      { type: "checkpoint", round, spec, adapter: global, snapshot: snapshotRun(next, round, rank) },
+      { type: "evaluate", round, spec, adapter: global },
+    ],
   };
 }

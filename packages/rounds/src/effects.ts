@@ -3,6 +3,7 @@
 import type { AdapterSpec, AdapterState, Contribution, Stage1Record } from "@airlora/core";
 import type {
   Assignment,
+  MachineSnapshot,
   MemberOutcome,
   MemberStatus,
   RoundEvaluation,
@@ -74,7 +75,13 @@ export type Effect =
       readonly adapter: AdapterState;
       readonly diagnose?: { readonly global: AdapterState; readonly contributions: readonly Contribution[] };
     }
-  /** Save the global adapter after `round`. */
-  | { readonly type: "checkpoint"; readonly round: number; readonly spec: AdapterSpec; readonly adapter: AdapterState }
+  /** Save the global adapter after `round` and what the machine needs to carry on from there (snapshot.ts). */
+  | {
+      readonly type: "checkpoint";
+      readonly round: number;
+      readonly spec: AdapterSpec;
+      readonly adapter: AdapterState;
+      readonly snapshot: MachineSnapshot;
+    }
   | { readonly type: "log-round"; readonly line: RoundLogLine }
   | { readonly type: "finished"; readonly summary: RunSummary };

@@ -15,5 +15,6 @@ export {
   type RunState,
   type Step,
 } from "./state";
+export { restoreRun, snapshotRun, type Restored } from "./snapshot";
 export { LINK_LIMITED_FRACTION, nextUplinkEstimate, predictedTauMs } from "./estimates";
 export { fixedPayloadBytes, roundDeadlineMs } from "./schedule";

@@ -15,7 +15,7 @@ export function maybeStartRound(state: RunState, now: number): Step<Effect> {
   if (state.active !== undefined || state.stage === "finishing" || state.stage === "done")
     return { state, effects: [] };
   const ready = readyParticipants(state);
-  const needed = state.rank === undefined ? state.config.startClients : state.config.minClients;
+  const needed = state.waitsForStart ? state.config.startClients : state.config.minClients;
   if (ready.length < needed) {
     return { state: state.stage === "waiting" ? state : { ...state, stage: "waiting" }, effects: [] };
   }
@@ -96,7 +96,7 @@ function startMemberRound(state: RunState, phase: "probe" | "lora", now: number)
     ...(plan.note === undefined ? {} : { note: plan.note }),
   };
   return {
-    state: { ...state, active },
+    state: { ...state, active, waitsForStart: false },
     effects: [
       {
         type: "start-round",

@@ -115,6 +115,9 @@ export interface RunState {
   readonly lastEval: RoundEvaluation | null;
   readonly totals: RunTotals;
   readonly startedAt: number | undefined;
+  /** The next member round is the first of this process (a new run, or a resumed one): it waits for startClients
+   * ready participants, later ones for minClients. */
+  readonly waitsForStart: boolean;
 }
 
 /** One event's outcome: the next state and what the shell must do. */
@@ -141,6 +144,7 @@ export function createRun(config: RunConfig, pilot: PilotRecord | undefined): Ru
     lastEval: null,
     totals: { loraRounds: 0, latencyMsSum: 0, bytesUp: 0, bytesDense: 0, submitted: 0 },
     startedAt: undefined,
+    waitsForStart: true,
   };
 }
 

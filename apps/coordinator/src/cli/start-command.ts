@@ -7,7 +7,8 @@ import { announcement, coordinatorUrls } from "../announce";
 import { DEFAULT_HOST, DEFAULT_PORT, defaultConfig } from "../config";
 import { pagesBuilt } from "../http/pages";
 import { stderrLogger } from "../log";
-import { runSettings, type RunFlags } from "../run/run-settings";
+import { loadResumePoint, type ResumePoint } from "../run/resume";
+import { runSettings, type RunFlags, type RunSettings } from "../run/run-settings";
 import { startCoordinator } from "../server";
 import { describeEffect } from "./round-lines";
 import { integer, listOf, nonNegative, oneOf, port, positive, token } from "./arguments";
@@ -21,7 +22,11 @@ interface StartOptions extends RunFlags {
   out?: string;
   queueFloor?: number;
   lr?: number;
+  resume?: string;
 }
+
+/** Flags that may go with --resume: where to listen and which secrets to accept; everything else is the run's. */
+const RESUME_FLAGS = new Set(["port", "host", "joinToken", "adminToken", "resume"]);
 
 export const startCommand = new Command("start")
   .description("start the coordinator: serves the join page, the dashboard and the API, and runs the rounds")
@@ -94,21 +99,25 @@ export const startCommand = new Command("start")
   )
   .option("--max-clients <n>", "identities the coordinator holds at most (default 1000)", integer(1, 1_000_000))
   .option("--chunk-bytes <n>", "largest upload chunk (default 65536)", integer(256, 65_536))
+  .option(
+    "--resume <run-dir>",
+    "carry on the run in this directory from its last complete round (keeps its settings, tokens and clients)",
+  )
   .action(async (options: StartOptions) => {
-    const settings = runSettings({
-      ...options,
-      ...(options.model === undefined ? {} : { preset: options.model }),
-      ...(options.out === undefined ? {} : { outDir: options.out }),
-      ...(options.queueFloor === undefined ? {} : { queueFloorSec: options.queueFloor }),
-      ...(options.lr === undefined ? {} : { learningRate: options.lr }),
-    });
-    if (!settings.ok) throw new Error(settings.error.reason);
-    const config = defaultConfig(settings.value, {
+    const resume = options.resume === undefined ? undefined : resumePoint(options);
+    const settings = resume?.settings ?? newRunSettings(options);
+    const joinToken = options.joinToken ?? resume?.secrets?.joinToken;
+    const adminToken = options.adminToken ?? resume?.secrets?.adminToken;
+    const config = defaultConfig(settings, {
       port: options.port,
       host: options.host,
-      ...(options.joinToken === undefined ? {} : { joinToken: options.joinToken }),
-      ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+      ...(joinToken === undefined ? {} : { joinToken }),
+      ...(adminToken === undefined ? {} : { adminToken }),
+      ...(resume === undefined ? {} : { resume }),
     });
+    if (config.joinToken === config.adminToken) {
+      throw new Error("the join token must differ from the admin token: whoever can join could run the dashboard");
+    }
     if (!pagesBuilt(config.webRoot)) {
       process.stderr.write(`warning: pages are not built in ${config.webRoot}; run "npm run build"\n`);
     }
@@ -133,8 +142,46 @@ export const startCommand = new Command("start")
       return;
     }
     const { run } = ready.value;
+    if (resume !== undefined) {
+      const from =
+        resume.checkpoint === undefined
+          ? "no round was complete: starting over"
+          : `after round ${resume.checkpoint.round}`;
+      const dropped =
+        resume.droppedLines === 0 ? "" : ` (${resume.droppedLines} log line(s) of unfinished rounds dropped)`;
+      process.stdout.write(`  Resuming ${run.runId} ${from}${dropped}.\n`);
+    }
     process.stdout.write(
       `  Run ${run.runId}: ${run.settings.task} on ${run.settings.preset}, ${run.settings.rule} + ${run.settings.scheduler}, ` +
         `${run.settings.rounds} rounds, waiting for ${run.settings.minClients} participants.\n  Run directory: ${run.directory.path}\n\n`,
     );
   });
+
+function newRunSettings(options: StartOptions): RunSettings {
+  const settings = runSettings({
+    ...options,
+    ...(options.model === undefined ? {} : { preset: options.model }),
+    ...(options.out === undefined ? {} : { outDir: options.out }),
+    ...(options.queueFloor === undefined ? {} : { queueFloorSec: options.queueFloor }),
+    ...(options.lr === undefined ? {} : { learningRate: options.lr }),
+  });
+  if (!settings.ok) throw new Error(settings.error.reason);
+  return settings.value;
+}
+
+function resumePoint(options: StartOptions): ResumePoint {
+  const extra = Object.entries(options)
+    .filter(([name, value]) => value !== undefined && !RESUME_FLAGS.has(name))
+    .map(([name]) => `--${name.replace(/[A-Z]/gu, (c) => `-${c.toLowerCase()}`)}`);
+  if (extra.length > 0) {
+    throw new Error(`--resume keeps the run's own settings; drop ${extra.join(", ")}`);
+  }
+  const point = loadResumePoint(options.resume ?? "");
+  if (!point.ok) throw new Error(point.error.reason);
+  if (point.value.finished) {
+    throw new Error(
+      `${point.value.runId} already logged all its ${point.value.settings.rounds} rounds; nothing to resume`,
+    );
+  }
+  return point.value;
+}

@@ -1,7 +1,13 @@
 // The one mutable cell around the round machine (docs/rounds.md): events go in one at a time, the pure step gives
 // the next state and its effects, and this file carries the effects out (sockets, timers, the evaluation worker,
 // the run directory). Nothing here decides anything the machine could decide.
-import { encodeUpdate, type RoundLogLine, type RunView, type RunState as WireRunState } from "@airlora/protocol";
+import {
+  encodeUpdate,
+  type IdentitySnapshot,
+  type RoundLogLine,
+  type RunView,
+  type RunState as WireRunState,
+} from "@airlora/protocol";
 import {
   createRun,
   readyParticipants,
@@ -27,6 +33,14 @@ export interface EnginePorts {
   readonly evaluator: Evaluator;
   readonly log: Logger;
   readonly observers: RunObservers;
+  /** The client identities a checkpoint saves (resume tokens as hashes only). */
+  readonly identities: () => { readonly admitted: number; readonly identities: readonly IdentitySnapshot[] };
+}
+
+/** Where a resumed run stands: the restored machine and the rounds already logged. */
+export interface EngineStart {
+  readonly state: RunState;
+  readonly lines: readonly RoundLogLine[];
 }
 
 export interface RunEngine {
@@ -46,13 +60,13 @@ export interface RunEngine {
 /** Published globals kept for late downloads: the current round's and the one before. */
 const GLOBALS_KEPT = 2;
 
-export function createEngine(run: PreparedRun, ports: EnginePorts): RunEngine {
-  let state = createRun(run.config, run.pilot);
+export function createEngine(run: PreparedRun, ports: EnginePorts, start?: EngineStart): RunEngine {
+  let state = start?.state ?? createRun(run.config, run.pilot);
   const queue: RunEvent[] = [];
   let busy = false;
   const timers = new Map<number, ReturnType<typeof setTimeout>>();
   const globals = new Map<number, Resource>();
-  const lines: RoundLogLine[] = [];
+  const lines: RoundLogLine[] = [...(start?.lines ?? [])];
   let summary: RunSummary | undefined;
   let closed = false;
 
@@ -184,14 +198,27 @@ export function createEngine(run: PreparedRun, ports: EnginePorts): RunEngine {
         });
         return;
       }
-      case "checkpoint":
-        run.directory.writeCheckpoint(effect.round, effect.spec, effect.adapter, {
-          airlora_run: run.runId,
-          round: String(effect.round),
-          preset: run.settings.preset,
-          task: run.settings.task,
+      case "checkpoint": {
+        const identities = ports.identities();
+        run.directory.writeCheckpoint({
+          round: effect.round,
+          spec: effect.spec,
+          adapter: effect.adapter,
+          metadata: {
+            airlora_run: run.runId,
+            round: String(effect.round),
+            preset: run.settings.preset,
+            task: run.settings.task,
+          },
+          savedAt: ports.now(),
+          state: {
+            runId: run.runId,
+            machine: effect.snapshot,
+            registry: { admitted: identities.admitted, identities: [...identities.identities] },
+          },
         });
         return;
+      }
       case "log-round":
         lines.push(effect.line);
         run.directory.appendRound(effect.line);

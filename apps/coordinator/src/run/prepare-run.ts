@@ -9,7 +9,8 @@ import { modelDir, sha256Hex } from "@airlora/model/node";
 import type { SessionInfo } from "@airlora/protocol";
 import { checkRunConfig, type PilotRecord, type RunConfig } from "@airlora/rounds";
 import type { Evaluator } from "../evaluator/evaluator";
-import { createRunDirectory, type RunDirectory } from "./run-directory";
+import type { ResumePoint } from "./resume";
+import { createRunDirectory, openRunDirectory, type RunDirectory } from "./run-directory";
 import type { RunSettings } from "./run-settings";
 
 export interface Resource {
@@ -40,13 +41,14 @@ export async function prepareRun(
   evaluator: Evaluator,
   versions: Record<string, string>,
   onProgress: PrepareProgress = () => undefined,
+  resume?: ResumePoint,
 ): Promise<Result<PreparedRun>> {
   const config = PRESETS[settings.preset];
   const classes = TASK_CLASSES[settings.task];
   const head = classes === 0 ? ({ kind: "lm" } as const) : ({ kind: "classifier", classes } as const);
   const ranks = settings.rank === undefined ? [...settings.rankCandidates] : [settings.rank];
   const specs = ranks.map((rank) => adapterSpecFor(config, { rank, targets: settings.targets, head }));
-  const runId = newRunId(settings);
+  const runId = resume?.runId ?? newRunId(settings);
   const machineConfig: RunConfig = {
     runId,
     classification: classes > 0,
@@ -83,13 +85,19 @@ export async function prepareRun(
     seed: settings.seed,
     contextWindows: settings.contextWindows,
     evalRows: settings.evalRows,
+    // A resumed run keeps the pilot it measured: its rank is chosen, and a new figure would change the schedule.
     pilot:
-      settings.rank === undefined
+      settings.rank === undefined && resume === undefined
         ? { rank: largest, targets: settings.targets, steps: settings.pilotSteps, training: settings.training }
         : null,
   });
   if (!data.ok) return fail({ code: data.error.code, reason: `preparing the run: ${data.error.reason}` });
-  const pilot: PilotRecord | undefined = data.value.pilot === null ? undefined : { ...data.value.pilot, rank: largest };
+  const pilot: PilotRecord | undefined =
+    resume !== undefined
+      ? resume.pilot
+      : data.value.pilot === null
+        ? undefined
+        : { ...data.value.pilot, rank: largest };
 
   const dir = modelDir(settings.preset);
   const weights = readFileSync(join(dir, "model.safetensors"));
@@ -104,8 +112,16 @@ export async function prepareRun(
     const hash = sha256Hex(shard.bytes);
     return { ...resource(`/api/run/shards/${index}-${hash.slice(0, 16)}.bin`, shard.bytes, hash), rows: shard.rows };
   });
-  const directory = createRunDirectory(settings.outDir, runId);
-  const manifest: Record<string, unknown> = {
+  if (resume !== undefined) {
+    const same = sameData(
+      resume.manifest,
+      weightsHash,
+      shards.map((s) => s.etag),
+    );
+    if (!same.ok) return same;
+  }
+  const directory = resume === undefined ? createRunDirectory(settings.outDir, runId) : openRunDirectory(resume.runDir);
+  const manifest: Record<string, unknown> = resume?.manifest ?? {
     runId,
     createdAt: new Date().toISOString(),
     versions,
@@ -153,6 +169,20 @@ export async function prepareRun(
     manifest,
     sessionInfo,
   });
+}
+
+/** A resumed run must serve the very model and shards its participants trained on (same seed, same code). */
+function sameData(manifest: Record<string, unknown>, weightsHash: string, shardEtags: readonly string[]): Result<void> {
+  const stored = manifest as { model?: { sha256?: unknown }; data?: { shards?: { sha256?: unknown }[] } };
+  const bad = (what: string) =>
+    fail({
+      code: "cannot-resume",
+      reason: `${what} differs from the one the run started with; resume with the same AirLoRA version`,
+    });
+  if (stored.model?.sha256 !== weightsHash) return bad("the base model");
+  const hashes = (stored.data?.shards ?? []).map((s) => s.sha256);
+  if (hashes.length !== shardEtags.length || hashes.some((h, i) => h !== shardEtags[i])) return bad("the data split");
+  return ok(undefined);
 }
 
 function resource(path: string, bytes: Uint8Array, sha256: string): Resource {

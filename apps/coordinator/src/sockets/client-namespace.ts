@@ -2,7 +2,7 @@
 // an identity and the run's session info, probe their uplink, and then take part in rounds: acknowledged upload
 // chunks, a report, progress. Every message is validated here; a bad one gets an `error` reply (or a refused ack)
 // and is counted, and nothing a client sends can throw or reach the round machine unchecked.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Namespace, Socket } from "socket.io";
 import type { Result } from "@airlora/core";
 import {
@@ -170,7 +170,9 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     }
     const expired = expireAway(deps.store.get(), now(), deps.recoveryWindowMs);
     deps.store.set(expired.registry);
-    if (!hasRoomFor(expired.registry, parsed.value, deps.maxClients)) {
+    const presented = parsed.value.resumeToken;
+    const resumeTokenHash = presented === undefined ? undefined : sha256Hex(presented);
+    if (!hasRoomFor(expired.registry, resumeTokenHash, deps.maxClients)) {
       refuse({ code: "full", reason: `the coordinator already holds ${deps.maxClients} clients` });
       socket.disconnect(true);
       return;
@@ -178,8 +180,9 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     const admission = admit(expired.registry, {
       socketId: socket.id,
       hello: parsed.value,
+      resumeTokenHash,
       now: now(),
-      fresh: { clientId: `c-${randomBytes(6).toString("hex")}`, resumeToken: newToken(32) },
+      fresh: freshIdentity(),
     });
     if (admission.replacedSocketId !== null) {
       const stale = nsp.sockets.get(admission.replacedSocketId);
@@ -190,7 +193,8 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
       stale?.disconnect(true);
     }
     deps.store.set(admission.registry);
-    const { clientId, resumeToken } = admission.client;
+    const { clientId } = admission.client;
+    const { resumeToken } = admission;
     data.clientId = clientId;
     deps.log.info("client.joined", {
       socket: socket.id,
@@ -368,6 +372,15 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
       }
     },
   };
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+function freshIdentity(): { clientId: string; resumeToken: string; resumeTokenHash: string } {
+  const resumeToken = newToken(32);
+  return { clientId: `c-${randomBytes(6).toString("hex")}`, resumeToken, resumeTokenHash: sha256Hex(resumeToken) };
 }
 
 function protocolVersionOf(payload: unknown): unknown {
