@@ -1,5 +1,6 @@
 import { newToken } from "./auth/tokens";
 import type { ResumePoint } from "./run/resume";
+import type { TlsMaterial } from "./tls/certificate";
 import type { RunSettings } from "./run/run-settings";
 
 export interface CoordinatorConfig {
@@ -13,6 +14,8 @@ export interface CoordinatorConfig {
   readonly webRoot: string;
   /** The federated run this coordinator drives. */
   readonly run: RunSettings;
+  /** `--https`: serve pages, API and sockets over TLS with this certificate. */
+  readonly tls?: TlsMaterial;
   /** `--resume`: carry on a run from its directory instead of starting one. */
   readonly resume?: ResumePoint;
 }

@@ -1,7 +1,8 @@
 // Wires the coordinator together (docs/architecture.md): one HTTP server carrying the pages, the API, the run's
 // downloads and both socket.io namespaces; the evaluation worker; and, once the run is prepared, the engine that
 // drives the round machine.
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type RequestListener, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Server as SocketServer } from "socket.io";
 import { fail, ok, type Result } from "@airlora/core";
@@ -75,7 +76,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     clients: connectedCount(store.get()),
   });
   const pages = createPageHandler(config.webRoot);
-  const http: HttpServer = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const api = {
       health,
       adminToken: config.adminToken,
@@ -85,7 +86,12 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     };
     if (handleRunResource(req, res, { joinToken: config.joinToken, engine: () => engine })) return;
     if (!handleApi(req, res, api)) pages(req, res);
-  });
+  };
+  // One server either way: socket.io rides on it, so over TLS the sockets are wss.
+  const http: HttpServer =
+    config.tls === undefined
+      ? createServer(handler)
+      : createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, handler);
   const metrics = watchMetrics(http);
   const io = new SocketServer(http, {
     serveClient: false,

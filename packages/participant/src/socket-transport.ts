@@ -40,9 +40,10 @@ export function socketTransport(options: SocketTransportOptions): ParticipantTra
     signal({ kind: "disconnected", reason: String(reason), retrying: socket.active });
   });
   socket.on("connect_error", (error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    // A refusal by the coordinator's middleware is final; a transport failure is retried by socket.io.
-    if (!socket.active) signal({ kind: "disconnected", reason, retrying: false });
+    const reason = connectErrorReason(error);
+    // A refusal by the coordinator's middleware is final; a transport failure (coordinator down, a certificate not
+    // trusted) is retried by socket.io, and said, so that a participant that cannot connect does not look idle.
+    signal({ kind: "disconnected", reason, retrying: socket.active });
   });
   socket.onAny((event: string, ...args: unknown[]) => {
     signal({ kind: "message", event, payload: args[0] });
@@ -85,4 +86,20 @@ export function socketTransport(options: SocketTransportOptions): ParticipantTra
       socket.disconnect();
     },
   };
+}
+
+/** socket.io names a transport failure "websocket error" and keeps the cause (a refused connection, a certificate
+ * not trusted) in `description`: both are worth showing to the person whose participant cannot connect. */
+function connectErrorReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const description: unknown = (error as Error & { description?: unknown }).description;
+  const cause = messageOf(description) ?? messageOf((description as { error?: unknown } | undefined)?.error);
+  return cause === undefined || cause === error.message ? error.message : `${error.message}: ${cause}`;
+}
+
+function messageOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "object" && value !== null && "message" in value && typeof value.message === "string")
+    return value.message;
+  return undefined;
 }

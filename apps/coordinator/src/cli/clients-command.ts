@@ -1,5 +1,6 @@
 // `airlora clients --url URL --count N` (docs/interfaces.md): N headless Node participants, each in its own worker
 // thread, join a running coordinator over real sockets and train like browsers do. One line per participant.
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { formatLine, initialLine, nextLine, type ClientLine } from "../node-clients/client-line";
 import { parseFault, type Fault } from "../node-clients/faults";
@@ -13,6 +14,8 @@ interface ClientsOptions {
   joinToken?: string;
   backend: "wasm" | "cpu";
   fault: readonly { readonly index: number; readonly fault: Fault }[];
+  ca?: string;
+  insecure?: boolean;
 }
 
 /** `--fault 2:corrupt@3` (participant 2 corrupts its round-3 update); repeatable. */
@@ -39,8 +42,20 @@ export const clientsCommand = new Command("clients")
     faultFlag,
     [],
   )
+  .option("--ca <file>", "https: trust this certificate (PEM), e.g. the run's tls/cert.pem from `start --https`")
+  .option("--insecure", "https: accept any certificate (encrypted, but anyone in the middle could be the coordinator)")
   .action(async (options: ClientsOptions) => {
     const url = new URL(options.url);
+    const https = url.protocol === "https:";
+    if (options.insecure === true) {
+      process.stderr.write("warning: --insecure: the coordinator's certificate is not checked\n");
+    }
+    const tls = https
+      ? {
+          ca: options.ca === undefined ? undefined : readFileSync(options.ca, "utf8"),
+          insecure: options.insecure === true,
+        }
+      : undefined;
     const joinToken = options.joinToken ?? url.searchParams.get("token");
     if (joinToken === null) throw new Error("no join token: pass the join URL with ?token=... or --join-token");
     const lines: ClientLine[] = Array.from({ length: options.count }, () => initialLine);
@@ -51,6 +66,7 @@ export const clientsCommand = new Command("clients")
       count: options.count,
       backend: options.backend,
       userAgent: `airlora-clients/${VERSION} (node ${process.version}; ${options.backend})`,
+      ...(tls === undefined ? {} : { tls }),
       faults: (index) => options.fault.filter((f) => f.index === index).map((f) => f.fault),
       onEvent: (index, event) => {
         lines[index] = nextLine(lines[index] ?? initialLine, event);

@@ -2,6 +2,7 @@
 // dashboard URL, then one line per round.
 import { AGGREGATION_RULES } from "@airlora/core";
 import { LORA_TARGET_NAMES, PRESET_NAMES, SCHEDULER_NAMES, TASK_NAMES } from "@airlora/protocol";
+import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { announcement, coordinatorUrls } from "../announce";
 import { DEFAULT_HOST, DEFAULT_PORT, defaultConfig } from "../config";
@@ -10,6 +11,7 @@ import { stderrLogger } from "../log";
 import { loadResumePoint, type ResumePoint } from "../run/resume";
 import { runSettings, type RunFlags, type RunSettings } from "../run/run-settings";
 import { startCoordinator } from "../server";
+import { providedCertificate, selfSignedCertificate, type TlsMaterial } from "../tls/certificate";
 import { describeEffect } from "./round-lines";
 import { integer, listOf, nonNegative, oneOf, port, positive, token } from "./arguments";
 
@@ -23,10 +25,13 @@ interface StartOptions extends RunFlags {
   queueFloor?: number;
   lr?: number;
   resume?: string;
+  https?: boolean;
+  cert?: string;
+  key?: string;
 }
 
 /** Flags that may go with --resume: where to listen and which secrets to accept; everything else is the run's. */
-const RESUME_FLAGS = new Set(["port", "host", "joinToken", "adminToken", "resume"]);
+const RESUME_FLAGS = new Set(["port", "host", "joinToken", "adminToken", "resume", "https", "cert", "key"]);
 
 export const startCommand = new Command("start")
   .description("start the coordinator: serves the join page, the dashboard and the API, and runs the rounds")
@@ -103,9 +108,13 @@ export const startCommand = new Command("start")
     "--resume <run-dir>",
     "carry on the run in this directory from its last complete round (keeps its settings, tokens and clients)",
   )
+  .option("--https", "serve over TLS (a self-signed certificate for this machine's addresses, kept under <out>/tls)")
+  .option("--cert <file>", "--https with your own certificate (PEM; a chain is fine)")
+  .option("--key <file>", "the private key of --cert (PEM)")
   .action(async (options: StartOptions) => {
     const resume = options.resume === undefined ? undefined : resumePoint(options);
     const settings = resume?.settings ?? newRunSettings(options);
+    const tls = await tlsOf(options, resume === undefined ? settings.outDir : dirname(resume.runDir));
     const joinToken = options.joinToken ?? resume?.secrets?.joinToken;
     const adminToken = options.adminToken ?? resume?.secrets?.adminToken;
     const config = defaultConfig(settings, {
@@ -114,6 +123,7 @@ export const startCommand = new Command("start")
       ...(joinToken === undefined ? {} : { joinToken }),
       ...(adminToken === undefined ? {} : { adminToken }),
       ...(resume === undefined ? {} : { resume }),
+      ...(tls === undefined ? {} : { tls }),
     });
     if (config.joinToken === config.adminToken) {
       throw new Error("the join token must differ from the admin token: whoever can join could run the dashboard");
@@ -123,8 +133,9 @@ export const startCommand = new Command("start")
     }
     const log = stderrLogger();
     const running = await startCoordinator(config, log);
-    const urls = coordinatorUrls(config.host, running.port, config.joinToken, config.adminToken);
-    process.stdout.write(await announcement(urls));
+    const scheme = tls === undefined ? "http" : "https";
+    const urls = coordinatorUrls(config.host, running.port, config.joinToken, config.adminToken, scheme);
+    process.stdout.write(await announcement(urls, tls));
     const stop = (signal: string): void => {
       log.info("coordinator.stopping", { signal });
       void running.close().then(() => process.exit(0));
@@ -184,4 +195,17 @@ function resumePoint(options: StartOptions): ResumePoint {
     );
   }
   return point.value;
+}
+
+async function tlsOf(options: StartOptions, outDir: string): Promise<TlsMaterial | undefined> {
+  if ((options.cert === undefined) !== (options.key === undefined)) throw new Error("--cert and --key go together");
+  if (options.cert !== undefined && options.key !== undefined) {
+    const provided = providedCertificate(options.cert, options.key);
+    if (!provided.ok) throw new Error(`--cert/--key: ${provided.error.reason}`);
+    return provided.value;
+  }
+  if (options.https !== true) return undefined;
+  const generated = await selfSignedCertificate(join(outDir, "tls"));
+  if (!generated.ok) throw new Error(`--https: ${generated.error.reason}`);
+  return generated.value;
 }

@@ -4,6 +4,7 @@ import type { Worker } from "node:worker_threads";
 import type { SessionEvent } from "@airlora/participant";
 import { startThread } from "../thread";
 import type { Fault } from "./faults";
+import type { ParticipantTls } from "./tls-fetch";
 import type { ParticipantThreadData, ThreadReport } from "./thread-messages";
 
 export interface NodeParticipantsOptions {
@@ -12,6 +13,7 @@ export interface NodeParticipantsOptions {
   readonly count: number;
   readonly backend: "wasm" | "cpu";
   readonly userAgent: string;
+  readonly tls?: ParticipantTls;
   /** The faults participant `index` shows (none by default). */
   readonly faults?: (index: number) => readonly Fault[];
   readonly onEvent?: (index: number, event: SessionEvent) => void;
@@ -36,6 +38,7 @@ export function startNodeParticipants(options: NodeParticipantsOptions): NodePar
         backend: options.backend,
         userAgent: options.userAgent,
         faults: options.faults?.(index) ?? [],
+        tls: options.tls,
       };
       const worker = startThread(new URL("./participant-thread.ts", import.meta.url), data);
       workers.push(worker);

@@ -7,6 +7,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { io } from "socket.io-client";
 import { createTfjsCompute, socketTransport, startParticipantSession, systemClock } from "@airlora/participant";
 import { withFaults } from "./faults";
+import { tlsFetch } from "./tls-fetch";
 import type { ParticipantThreadData, ThreadReport } from "./thread-messages";
 
 const port = parentPort;
@@ -18,13 +19,20 @@ const report = (message: ThreadReport): void => {
 
 try {
   if (!(await tf.setBackend(data.backend))) throw new Error(`tfjs ${data.backend} does not initialise`);
-  const socket = io(`${data.origin}/client`, { auth: { token: data.joinToken }, transports: ["websocket"] });
+  const tls = data.tls;
+  const socket = io(`${data.origin}/client`, {
+    auth: { token: data.joinToken },
+    transports: ["websocket"],
+    ...(tls === undefined
+      ? {}
+      : { rejectUnauthorized: !tls.insecure, ...(tls.ca === undefined ? {} : { ca: tls.ca }) }),
+  });
   const transport = withFaults(
     socketTransport({
       socket,
       origin: data.origin,
       joinToken: data.joinToken,
-      fetch: globalThis.fetch,
+      fetch: tls === undefined ? globalThis.fetch : tlsFetch(tls),
     }),
     data.faults,
     systemClock,

@@ -6,8 +6,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SessionEvent } from "@airlora/participant";
-import { defaultConfig } from "../config";
+import { defaultConfig, type CoordinatorConfig } from "../config";
 import type { Fault } from "../node-clients/faults";
+import type { ParticipantTls } from "../node-clients/tls-fetch";
 import { startNodeParticipants } from "../node-clients/node-participants";
 import { silentLogger } from "../log";
 import type { RunEngine } from "../run/engine";
@@ -26,7 +27,10 @@ export interface TestCoordinator {
 }
 
 /** A coordinator for `flags` (nano, a temporary run directory, no pages), prepared and waiting for participants. */
-export async function startTestCoordinator(flags: RunFlags): Promise<TestCoordinator> {
+export async function startTestCoordinator(
+  flags: RunFlags,
+  overrides: Partial<CoordinatorConfig> = {},
+): Promise<TestCoordinator> {
   const outDir = mkdtempSync(join(tmpdir(), "airlora-run-"));
   const settings = runSettings({ preset: "nano", outDir, ...flags });
   if (!settings.ok) throw new Error(settings.error.reason);
@@ -37,6 +41,7 @@ export async function startTestCoordinator(flags: RunFlags): Promise<TestCoordin
       joinToken: JOIN,
       adminToken: ADMIN,
       webRoot: "/nonexistent",
+      ...overrides,
     }),
     silentLogger,
   );
@@ -47,7 +52,7 @@ export async function startTestCoordinator(flags: RunFlags): Promise<TestCoordin
   }
   return {
     coordinator,
-    origin: `http://127.0.0.1:${String(coordinator.port)}`,
+    origin: `${overrides.tls === undefined ? "http" : "https"}://127.0.0.1:${String(coordinator.port)}`,
     engine: ready.value,
     outDir,
     close: () => coordinator.close(),
@@ -69,6 +74,7 @@ export function startParticipants(
   origin: string,
   count: number,
   faults: (index: number) => readonly Fault[] = () => [],
+  tls?: ParticipantTls,
 ): TestParticipants {
   const events: SessionEvent[][] = Array.from({ length: count }, () => []);
   const crashes: string[] = [];
@@ -80,6 +86,7 @@ export function startParticipants(
     backend: "wasm",
     userAgent: "vitest participant",
     faults,
+    ...(tls === undefined ? {} : { tls }),
     onEvent: (index, event) => {
       events[index]?.push(event);
       for (const waiter of waiters.splice(0)) {
