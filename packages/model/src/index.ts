@@ -50,6 +50,7 @@ export {
   describeSpec,
   descriptionFromMetadata,
   sameSpec,
+  specMetadata,
   targetOf,
   type AdapterDescription,
 } from "./export/adapter-description";

@@ -11,6 +11,7 @@ import {
   type RunState,
   type RunSummary,
 } from "@airlora/rounds";
+import { specMetadata } from "@airlora/model";
 import type { Evaluator } from "../evaluator/evaluator";
 import type { Logger } from "../log";
 import type { PreparedRun, Resource } from "./prepare-run";
@@ -190,6 +191,7 @@ export function createEngine(run: PreparedRun, ports: EnginePorts): RunEngine {
           round: String(effect.round),
           preset: run.settings.preset,
           task: run.settings.task,
+          ...specMetadata(effect.spec), // rank, alpha, targets and head, so that the file describes itself
         });
         return;
       case "log-round":

@@ -66,6 +66,12 @@ export function adapterMetadata(description: AdapterDescription): Record<string,
   };
 }
 
+/** The metadata of a spec adapterSpecFor made; empty for any other (a checkpoint then relies on the manifest). */
+export function specMetadata(spec: AdapterSpec): Record<string, string> {
+  const described = describeSpec(spec);
+  return described.ok ? adapterMetadata(described.value) : {};
+}
+
 /** What checkpoint metadata says about the adapter: undefined when it says nothing (checkpoints written before
  * the keys existed), a failure when the keys are there but wrong. */
 export function descriptionFromMetadata(
