@@ -1,6 +1,8 @@
-// The `airlora` command line (docs/interfaces.md): `start` runs the coordinator, `clients` joins Node participants.
+// The `airlora` command line (docs/interfaces.md): `start` runs the coordinator, `clients` joins Node participants,
+// `export` writes a round's adapter in other formats.
 import { Command } from "commander";
 import { clientsCommand } from "./cli/clients-command";
+import { exportCommand } from "./cli/export-command";
 import { startCommand } from "./cli/start-command";
 import { VERSION } from "./version";
 
@@ -9,7 +11,8 @@ const program = new Command()
   .description("Federated LoRA fine-tuning with browsers as the wireless clients")
   .version(VERSION)
   .addCommand(startCommand)
-  .addCommand(clientsCommand);
+  .addCommand(clientsCommand)
+  .addCommand(exportCommand);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`airlora: ${error instanceof Error ? error.message : String(error)}\n`);

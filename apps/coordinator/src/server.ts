@@ -13,6 +13,8 @@ import { createClientStore, type ClientStore } from "./clients/client-store";
 import { connectedCount, expireAway, identitiesOf, restoreRegistry } from "./clients/registry";
 import type { CoordinatorConfig } from "./config";
 import { startEvaluator } from "./evaluator/evaluator";
+import { adapterSafetensors } from "./export/export-adapter";
+import { readRunAdapter } from "./export/run-adapter";
 import { handleApi } from "./http/api";
 import { watchMetrics } from "./http/metrics";
 import { createPageHandler } from "./http/pages";
@@ -83,6 +85,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
       state: () => (engine === undefined ? { stage: "preparing", activity: preparing } : stateView(engine.state())),
       rounds: () => engine?.lines() ?? [],
       metrics: () => metrics.read(),
+      exportAdapter: (round: number | undefined) => exportLatest(engine, round),
     };
     if (handleRunResource(req, res, { joinToken: config.joinToken, engine: () => engine })) return;
     if (!handleApi(req, res, api)) pages(req, res);
@@ -251,4 +254,16 @@ function maxMessageBytes(settings: RunSettings): number {
   const spec = adapterSpecFor(PRESETS[settings.preset], { rank, targets: settings.targets, head });
   const components = spec.modules.reduce((sum, m) => sum + m.rank, 0);
   return Math.max(settings.chunkBytes, 32 * components) + 64 * 1024;
+}
+
+/** GET /api/export/adapter.safetensors: a checkpoint of this run as `airlora export` writes adapter.safetensors. */
+function exportLatest(
+  engine: RunEngine | undefined,
+  round: number | undefined,
+): Result<{ round: number; fileName: string; bytes: Uint8Array }> {
+  if (engine === undefined) return fail({ code: "no-checkpoint", reason: "the run is still being prepared" });
+  const adapter = readRunAdapter(engine.run.directory.path, round);
+  if (!adapter.ok) return adapter;
+  const fileName = `${adapter.value.runId}-round-${String(adapter.value.round).padStart(4, "0")}.safetensors`;
+  return ok({ round: adapter.value.round, fileName, bytes: adapterSafetensors(adapter.value) });
 }

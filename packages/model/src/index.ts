@@ -44,3 +44,23 @@ export {
 } from "./tasks/calibration-slice";
 export * from "./tokenizer/index";
 export * from "./tasks/index";
+export {
+  ADAPTER_METADATA_KEYS,
+  adapterMetadata,
+  describeSpec,
+  descriptionFromMetadata,
+  sameSpec,
+  specMetadata,
+  targetOf,
+  type AdapterDescription,
+} from "./export/adapter-description";
+export { gpt2SiteOf, type Gpt2Site } from "./export/gpt2-sites";
+export { TIED_EMBEDDING_REASON, mergeAdapter } from "./export/merge-adapter";
+export { PEFT_PREFIX, peftAdapter, type PeftAdapter, type PeftLoraConfig } from "./export/peft-adapter";
+export {
+  TFJS_MANIFEST_FILE,
+  TFJS_SHARD_FILE,
+  tfjsWeights,
+  type TfjsWeightEntry,
+  type TfjsWeightsManifest,
+} from "./export/tfjs-weights";

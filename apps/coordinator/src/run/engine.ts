@@ -17,6 +17,7 @@ import {
   type RunState,
   type RunSummary,
 } from "@airlora/rounds";
+import { specMetadata } from "@airlora/model";
 import type { Evaluator } from "../evaluator/evaluator";
 import type { Logger } from "../log";
 import type { PreparedRun, Resource } from "./prepare-run";
@@ -209,6 +210,7 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
             round: String(effect.round),
             preset: run.settings.preset,
             task: run.settings.task,
+            ...specMetadata(effect.spec), // rank, alpha, targets and head, so that the file describes itself
           },
           savedAt: ports.now(),
           state: {
