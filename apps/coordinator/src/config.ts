@@ -1,5 +1,6 @@
 import { newToken } from "./auth/tokens";
 import type { ResumePoint } from "./run/resume";
+import type { AccessLimits } from "./security/access-guard";
 import type { TlsMaterial } from "./tls/certificate";
 import type { RunSettings } from "./run/run-settings";
 
@@ -14,6 +15,8 @@ export interface CoordinatorConfig {
   readonly webRoot: string;
   /** The federated run this coordinator drives. */
   readonly run: RunSettings;
+  /** Per-address limits (wrong-token backoff, connection caps); the defaults of security/access-guard.ts if absent. */
+  readonly accessLimits?: AccessLimits;
   /** `--https`: serve pages, API and sockets over TLS with this certificate. */
   readonly tls?: TlsMaterial;
   /** `--resume`: carry on a run from its directory instead of starting one. */

@@ -12,6 +12,7 @@ import {
   SessionInfo,
   Welcome,
 } from "@airlora/protocol";
+import { DEFAULT_ACCESS_LIMITS } from "./security/access-guard";
 import { MAX_INVALID_MESSAGES } from "./sockets/client-namespace";
 import { ADMIN, JOIN, startTestCoordinator, type TestCoordinator } from "./test-support/federation";
 
@@ -22,7 +23,11 @@ let run: TestCoordinator;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  run = await startTestCoordinator({ rank: 4, minClients: 50, maxClients: MAX_CLIENTS });
+  // Wrong tokens are part of this suite, all from 127.0.0.1: the backoff has its own suite (security.integration).
+  run = await startTestCoordinator(
+    { rank: 4, minClients: 50, maxClients: MAX_CLIENTS },
+    { accessLimits: { ...DEFAULT_ACCESS_LIMITS, freeFailures: 1_000_000, connectionsPerAddress: 1000 } },
+  );
 });
 
 afterEach(async () => {

@@ -19,6 +19,7 @@ import { handleApi } from "./http/api";
 import { watchMetrics } from "./http/metrics";
 import { createPageHandler } from "./http/pages";
 import { handleRunResource } from "./http/run-resources";
+import { SECURITY_HEADERS } from "./http/security-headers";
 import type { Logger } from "./log";
 import { createEngine, type EngineStart, type RunEngine } from "./run/engine";
 import { prepareRun, type PreparedRun } from "./run/prepare-run";
@@ -27,6 +28,7 @@ import type { RunSettings } from "./run/run-settings";
 import { stateView } from "./run/state-view";
 import { attachClientNamespace, type RunHooks } from "./sockets/client-namespace";
 import { attachDashboardNamespace } from "./sockets/dashboard-namespace";
+import { createAccessGuard, DEFAULT_ACCESS_LIMITS } from "./security/access-guard";
 import { VERSION } from "./version";
 
 export interface RunningCoordinator {
@@ -46,6 +48,10 @@ const RECOVERY_WINDOW_MS = 2 * 60_000;
 
 export async function startCoordinator(config: CoordinatorConfig, log: Logger): Promise<RunningCoordinator> {
   const settings = config.run;
+  if (config.joinToken === config.adminToken) {
+    throw new Error("the join token must differ from the admin token: whoever can join could run the dashboard");
+  }
+  const guard = createAccessGuard(config.accessLimits ?? DEFAULT_ACCESS_LIMITS);
   const store = createClientStore();
   const resume = config.resume;
   // Identities first: a participant that reconnects while the run is still being prepared keeps its clientId.
@@ -79,15 +85,17 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
   });
   const pages = createPageHandler(config.webRoot);
   const handler: RequestListener = (req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const api = {
+      guard,
       health,
       adminToken: config.adminToken,
       state: () => (engine === undefined ? { stage: "preparing", activity: preparing } : stateView(engine.state())),
       rounds: () => engine?.lines() ?? [],
-      metrics: () => metrics.read(),
+      metrics: () => ({ ...metrics.read(), access: guard.counters() }),
       exportAdapter: (round: number | undefined) => exportLatest(engine, round),
     };
-    if (handleRunResource(req, res, { joinToken: config.joinToken, engine: () => engine })) return;
+    if (handleRunResource(req, res, { guard, joinToken: config.joinToken, engine: () => engine })) return;
     if (!handleApi(req, res, api)) pages(req, res);
   };
   // One server either way: socket.io rides on it, so over TLS the sockets are wss.
@@ -100,10 +108,33 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     serveClient: false,
     maxHttpBufferSize: maxMessageBytes(settings),
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    // Before any namespace: an address that is backing off, or that holds its share of connections, gets no
+    // engine.io session at all.
+    allowRequest: (req, callback) => {
+      const address = req.socket.remoteAddress ?? "unknown";
+      if (guard.waitMs(address) > 0) callback("rate-limited: too many wrong tokens from this address", false);
+      else if (!guard.hasRoom(address)) callback("too many connections from this address", false);
+      else callback(null, true);
+    },
+  });
+  io.engine.on("connection", (raw: { remoteAddress: string; close(): void; once(e: "close", f: () => void): void }) => {
+    const address = raw.remoteAddress;
+    if (!guard.openConnection(address)) {
+      raw.close();
+      return;
+    }
+    raw.once("close", () => {
+      guard.closeConnection(address);
+    });
+  });
+  // Only /client and /dashboard exist: the default namespace would take sockets that no token ever checked.
+  io.of("/").use((_socket, next) => {
+    next(new Error("no-namespace: connect to /client (participants) or /dashboard (admin)"));
   });
   let hooks: RunHooks | undefined;
   const effectListeners: ((effect: Effect, state: RunState) => void)[] = [];
   const clients = attachClientNamespace(io.of("/client"), {
+    guard,
     joinToken: config.joinToken,
     store,
     log,
@@ -112,6 +143,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     run: () => hooks,
   });
   const dashboard = attachDashboardNamespace(io.of("/dashboard"), {
+    guard,
     adminToken: config.adminToken,
     store,
     log,

@@ -10,6 +10,7 @@ import { pagesBuilt } from "../http/pages";
 import { stderrLogger } from "../log";
 import { loadResumePoint, type ResumePoint } from "../run/resume";
 import { runSettings, type RunFlags, type RunSettings } from "../run/run-settings";
+import { DEFAULT_ACCESS_LIMITS } from "../security/access-guard";
 import { startCoordinator } from "../server";
 import { providedCertificate, selfSignedCertificate, type TlsMaterial } from "../tls/certificate";
 import { describeEffect } from "./round-lines";
@@ -28,10 +29,21 @@ interface StartOptions extends RunFlags {
   https?: boolean;
   cert?: string;
   key?: string;
+  maxConnectionsPerIp?: number;
 }
 
 /** Flags that may go with --resume: where to listen and which secrets to accept; everything else is the run's. */
-const RESUME_FLAGS = new Set(["port", "host", "joinToken", "adminToken", "resume", "https", "cert", "key"]);
+const RESUME_FLAGS = new Set([
+  "port",
+  "host",
+  "joinToken",
+  "adminToken",
+  "resume",
+  "https",
+  "cert",
+  "key",
+  "maxConnectionsPerIp",
+]);
 
 export const startCommand = new Command("start")
   .description("start the coordinator: serves the join page, the dashboard and the API, and runs the rounds")
@@ -111,6 +123,11 @@ export const startCommand = new Command("start")
   .option("--https", "serve over TLS (a self-signed certificate for this machine's addresses, kept under <out>/tls)")
   .option("--cert <file>", "--https with your own certificate (PEM; a chain is fine)")
   .option("--key <file>", "the private key of --cert (PEM)")
+  .option(
+    "--max-connections-per-ip <n>",
+    `open connections one address may hold (default ${String(DEFAULT_ACCESS_LIMITS.connectionsPerAddress)})`,
+    integer(1, 100_000),
+  )
   .action(async (options: StartOptions) => {
     const resume = options.resume === undefined ? undefined : resumePoint(options);
     const settings = resume?.settings ?? newRunSettings(options);
@@ -124,6 +141,9 @@ export const startCommand = new Command("start")
       ...(adminToken === undefined ? {} : { adminToken }),
       ...(resume === undefined ? {} : { resume }),
       ...(tls === undefined ? {} : { tls }),
+      ...(options.maxConnectionsPerIp === undefined
+        ? {}
+        : { accessLimits: { ...DEFAULT_ACCESS_LIMITS, connectionsPerAddress: options.maxConnectionsPerIp } }),
     });
     if (config.joinToken === config.adminToken) {
       throw new Error("the join token must differ from the admin token: whoever can join could run the dashboard");

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { fail, ok } from "@airlora/core";
+import { createAccessGuard } from "../security/access-guard";
 import { handleApi, type ApiDeps } from "./api";
 
 interface Answer {
@@ -11,7 +12,12 @@ interface Answer {
 
 function ask(url: string, deps: ApiDeps, token?: string): Answer {
   const answer: Answer = { status: 0, headers: {}, body: "" };
-  const req = { url, method: "GET", headers: token === undefined ? {} : { authorization: `Bearer ${token}` } };
+  const req = {
+    url,
+    method: "GET",
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    socket: { remoteAddress: "127.0.0.1" },
+  };
   const res = {
     writeHead(status: number, headers: Record<string, string>) {
       answer.status = status;
@@ -28,6 +34,7 @@ function ask(url: string, deps: ApiDeps, token?: string): Answer {
 const bytes = Uint8Array.from([1, 2, 3, 4]);
 const asked: (number | undefined)[] = [];
 const deps: ApiDeps = {
+  guard: createAccessGuard(),
   health: () => ({ ok: true, version: "0", state: "done", round: 2, clients: 0 }),
   adminToken: "admin-token-123",
   state: () => ({}),

@@ -5,9 +5,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Result } from "@airlora/core";
 import type { Health } from "@airlora/protocol";
-import { bearerToken, tokenMatches } from "../auth/tokens";
+import { bearerToken } from "../auth/tokens";
+import type { AccessGuard } from "../security/access-guard";
+import { admitRequest } from "../security/token-gate";
 
 export interface ApiDeps {
+  readonly guard: AccessGuard;
   readonly health: () => Health;
   readonly adminToken: string;
   /** Full run state as JSON-ready data; undefined while preparing. */
@@ -33,10 +36,9 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, deps: ApiDe
     return true;
   }
   if (path === "/api/state" || path === "/api/rounds" || path === "/api/metrics" || path === EXPORT_PATH) {
-    if (!tokenMatches(bearerToken(req.headers.authorization), deps.adminToken)) {
-      sendJson(res, 401, { error: "bad-token", reason: "admin endpoints need Authorization: Bearer <admin token>" });
-      return true;
-    }
+    const token = bearerToken(req.headers.authorization);
+    const need = "admin endpoints need Authorization: Bearer <admin token>";
+    if (!admitRequest(req, res, deps.guard, token, deps.adminToken, need)) return true;
     if (path === EXPORT_PATH) {
       sendExport(req, res, deps);
       return true;

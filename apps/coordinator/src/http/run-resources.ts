@@ -4,12 +4,15 @@
 // it are counted in its round log entry.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ClientId } from "@airlora/protocol";
-import { bearerToken, tokenMatches } from "../auth/tokens";
+import { bearerToken } from "../auth/tokens";
+import type { AccessGuard } from "../security/access-guard";
+import { admitRequest } from "../security/token-gate";
 import type { RunEngine } from "../run/engine";
 import type { Resource } from "../run/prepare-run";
 import { sendJson } from "./api";
 
 export interface RunResourceDeps {
+  readonly guard: AccessGuard;
   readonly joinToken: string;
   readonly engine: () => RunEngine | undefined;
 }
@@ -25,10 +28,7 @@ export function handleRunResource(req: IncomingMessage, res: ServerResponse, dep
     return true;
   }
   const token = bearerToken(req.headers.authorization) ?? url.searchParams.get("token") ?? undefined;
-  if (!tokenMatches(token, deps.joinToken)) {
-    sendJson(res, 401, { error: "bad-token", reason: "this resource needs the join token" });
-    return true;
-  }
+  if (!admitRequest(req, res, deps.guard, token, deps.joinToken, "this resource needs the join token")) return true;
   const engine = deps.engine();
   if (engine === undefined) {
     sendJson(res, 503, { error: "preparing", reason: "the run is still being prepared" });

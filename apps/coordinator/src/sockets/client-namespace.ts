@@ -20,7 +20,9 @@ import {
   type Welcome,
 } from "@airlora/protocol";
 import type { RunEvent } from "@airlora/rounds";
-import { handshakeToken, newToken, tokenMatches } from "../auth/tokens";
+import { newToken } from "../auth/tokens";
+import type { AccessGuard } from "../security/access-guard";
+import { socketTokenGate } from "../security/token-gate";
 import type { ClientStore } from "../clients/client-store";
 import {
   admit,
@@ -49,6 +51,7 @@ export interface RunHooks {
 }
 
 export interface ClientNamespaceDeps {
+  readonly guard: AccessGuard;
   readonly joinToken: string;
   readonly store: ClientStore;
   readonly log: Logger;
@@ -82,15 +85,16 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
   const now = deps.now ?? Date.now;
   const dataOf = (socket: Socket): SocketData => socket.data as SocketData;
 
-  nsp.use((socket, next) => {
-    const token = handshakeToken(socket.handshake.auth);
-    if (tokenMatches(token, deps.joinToken)) {
-      next();
-      return;
-    }
-    deps.log.warn("client.rejected", { address: socket.handshake.address, reason: "bad join token" });
-    next(new Error("bad-token: the join token is missing or wrong; open the join URL or scan the QR code again"));
-  });
+  nsp.use(
+    socketTokenGate(
+      deps.guard,
+      deps.joinToken,
+      "bad-token: the join token is missing or wrong; open the join URL or scan the QR code again",
+      (address, reason) => {
+        deps.log.warn("client.rejected", { address, reason });
+      },
+    ),
+  );
 
   nsp.on("connection", (socket: Socket) => {
     const data = dataOf(socket);
@@ -112,6 +116,8 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
           code: "too-many-errors",
           reason: `disconnected after ${String(MAX_INVALID_MESSAGES)} refused messages`,
         } satisfies ErrorMessage);
+        // A client this broken (or this hostile) costs its address a wait, like a wrong token does.
+        deps.guard.failed(socket.handshake.address);
         socket.disconnect(true);
       }
     };

@@ -14,7 +14,8 @@ import type {
   RunView,
 } from "@airlora/protocol";
 import type { Effect, Participant, RunState } from "@airlora/rounds";
-import { handshakeToken, tokenMatches } from "../auth/tokens";
+import type { AccessGuard } from "../security/access-guard";
+import { socketTokenGate } from "../security/token-gate";
 import type { ClientStore } from "../clients/client-store";
 import type { ClientRecord } from "../clients/registry";
 import type { Logger } from "../log";
@@ -24,6 +25,7 @@ import type { RunEngine } from "../run/engine";
 export const BATCH_MS = 250;
 
 export interface DashboardNamespaceDeps {
+  readonly guard: AccessGuard;
   readonly adminToken: string;
   readonly store: ClientStore;
   readonly log: Logger;
@@ -41,15 +43,16 @@ export interface DashboardFeed {
 }
 
 export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespaceDeps): DashboardFeed {
-  nsp.use((socket, next) => {
-    const token = handshakeToken(socket.handshake.auth);
-    if (tokenMatches(token, deps.adminToken)) {
-      next();
-      return;
-    }
-    deps.log.warn("dashboard.rejected", { address: socket.handshake.address });
-    next(new Error("bad-token: the admin token is missing or wrong; use the dashboard URL the coordinator printed"));
-  });
+  nsp.use(
+    socketTokenGate(
+      deps.guard,
+      deps.adminToken,
+      "bad-token: the admin token is missing or wrong; use the dashboard URL the coordinator printed",
+      (address, reason) => {
+        deps.log.warn("dashboard.rejected", { address, reason });
+      },
+    ),
+  );
 
   const participants = (): ReadonlyMap<string, Participant> => deps.engine()?.state().participants ?? new Map();
   const view = (): RunView | undefined => deps.engine()?.view() ?? deps.preparing();

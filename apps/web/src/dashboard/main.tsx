@@ -4,7 +4,7 @@ import { pageToken } from "../shared/page-token";
 import { DashboardApp } from "./dashboard-app";
 
 const app = document.getElementById("app");
-const adminToken = pageToken();
+const adminToken = pageToken("dashboard");
 if (app !== null) {
   render(
     adminToken === undefined ? (

@@ -4,7 +4,7 @@ import { pageToken } from "../shared/page-token";
 import { JoinApp } from "./join-app";
 
 const app = document.getElementById("app");
-const joinToken = pageToken();
+const joinToken = pageToken("join");
 if (app !== null) {
   render(
     joinToken === undefined ? (
