@@ -45,6 +45,8 @@ export interface RunConfig {
   /** The LoRA targets the specs were built from (travels in assignments so participants rebuild the same spec). */
   readonly targets: readonly LoraTargetName[];
   readonly seed: number;
+  /** `--clip-norm`: LoRA-round updates whose change to the global adapter is longer are scaled back to it. */
+  readonly clipNorm?: number;
 }
 
 /** What the stage-1 pilot measured on the coordinator's calibration slice before the run (absent with `--rank`). */
@@ -91,6 +93,8 @@ export function checkRunConfig(config: RunConfig): Result<RunConfig> {
   if (!(config.queueFloorSec >= 0 && Number.isFinite(config.queueFloorSec)))
     return bad(`queueFloorSec must be >= 0 (got ${config.queueFloorSec})`);
   if (!(config.fixedKeptRatio > 0 && config.fixedKeptRatio <= 1)) return bad("fixedKeptRatio must be in (0, 1]");
+  if (config.clipNorm !== undefined && !(config.clipNorm > 0 && Number.isFinite(config.clipNorm)))
+    return bad(`clipNorm must be positive (got ${config.clipNorm})`);
   if (config.specs.length === 0) return bad("no adapter spec to choose from");
   if (config.specs.some((spec) => spec.modules.length === 0)) return bad("an adapter spec has no LoRA module");
   if (config.overrideRank !== undefined && specForRank(config, config.overrideRank) === undefined)

@@ -67,6 +67,9 @@ function clientEntry(state: RunState, member: Member, bytesDense: number): Round
     computeMs: report?.computeMs ?? null,
     uploadMs: report?.uploadMs ?? null,
     estUplinkBps: member.plan.estUplinkBps,
+    ...(member.submission?.clip === undefined
+      ? {}
+      : { updateNorm: member.submission.clip.norm, clipScale: member.submission.clip.scale }),
   };
 }
 

@@ -34,7 +34,10 @@ export interface MemberPlan {
 }
 
 export interface Submission {
+  /** As aggregated: clipped to config.clipNorm if the run has one. */
   readonly update: AdapterUpdate;
+  /** --clip-norm: the update's norm before clipping and the factor applied. */
+  readonly clip?: { readonly norm: number; readonly scale: number };
   readonly bytesUp: number;
   readonly report: RoundReport;
   readonly receivedAt: number;

@@ -1,6 +1,7 @@
 // A finished upload (docs/rounds.md): checked against everything the round expects of that member before it counts.
 // Anything wrong rejects this member's update with a reason; the round and the other members carry on.
 import { decodeUpdate } from "@airlora/protocol";
+import { clipUpdate } from "./clip-update";
 import type { Effect } from "./effects";
 import type { RunEvent } from "./events";
 import { isTerminal, withEntry, type ActiveRound, type Member, type RunState, type Step } from "./state";
@@ -39,11 +40,17 @@ export function onSubmission(state: RunState, event: SubmissionEvent): Step<Effe
   if (decoded.value.precision !== state.config.precision) {
     return reject(state, active, member, `sent ${decoded.value.precision}, the run uses ${state.config.precision}`);
   }
+  const { clipNorm } = state.config;
+  const clipped =
+    clipNorm === undefined || active.phase !== "lora" || state.spec === undefined
+      ? undefined
+      : clipUpdate(state.spec, active.global, decoded.value.update, clipNorm);
   const submitted: Member = {
     ...member,
     status: "submitted",
     submission: {
-      update: decoded.value.update,
+      update: clipped?.update ?? decoded.value.update,
+      ...(clipped === undefined ? {} : { clip: { norm: clipped.norm, scale: clipped.scale } }),
       bytesUp: event.payload.length,
       report: event.report,
       receivedAt: event.now,

@@ -117,6 +117,11 @@ export const startCommand = new Command("start")
   .option("--max-clients <n>", "identities the coordinator holds at most (default 1000)", integer(1, 1_000_000))
   .option("--chunk-bytes <n>", "largest upload chunk (default 65536)", integer(256, 65_536))
   .option(
+    "--clip-norm <x>",
+    "robust aggregation: scale back any update whose change to the global adapter is longer than x (L2)",
+    positive(1e6),
+  )
+  .option(
     "--resume <run-dir>",
     "carry on the run in this directory from its last complete round (keeps its settings, tokens and clients)",
   )

@@ -71,6 +71,7 @@ export async function prepareRun(
     specs,
     targets: settings.targets,
     seed: settings.seed,
+    ...(settings.clipNorm === undefined ? {} : { clipNorm: settings.clipNorm }),
   };
   const checked = checkRunConfig(machineConfig);
   if (!checked.ok) return checked;

@@ -48,6 +48,8 @@ export interface RunSettings {
   readonly contextWindows: number;
   readonly training: TrainingSettings;
   readonly pilotSteps: number;
+  /** `--clip-norm`: the longest change to the global adapter one update may make (undefined: no clipping). */
+  readonly clipNorm: number | undefined;
 }
 
 export type RunFlags = Partial<RunSettings> & { readonly uplinkMbps?: number; readonly learningRate?: number };
@@ -119,6 +121,7 @@ export function runSettings(flags: RunFlags): Result<RunSettings> {
       probeL2: recipe.probeL2,
     },
     pilotSteps: flags.pilotSteps ?? defaults.pilotSteps,
+    clipNorm: flags.clipNorm,
   };
   return checkSettings(settings);
 }

@@ -46,6 +46,7 @@ const StoredSettings = z.object({
   contextWindows: Count,
   training: TrainingSettings,
   pilotSteps: Count,
+  clipNorm: Positive.optional(),
 });
 
 export function settingsFromManifest(manifest: unknown): Result<RunSettings> {
@@ -57,10 +58,11 @@ export function settingsFromManifest(manifest: unknown): Result<RunSettings> {
     const where = issue === undefined ? "" : ` (settings.${issue.path.join(".")}: ${issue.message})`;
     return fail({ code: "bad-manifest", reason: `manifest.json has no usable run settings${where}` });
   }
-  const { rank, evalRows, ...rest } = parsed.data;
+  const { rank, evalRows, clipNorm, ...rest } = parsed.data;
   return runSettings({
     ...rest,
     ...(rank === undefined ? {} : { rank }),
     ...(evalRows === undefined ? {} : { evalRows }),
+    ...(clipNorm === undefined ? {} : { clipNorm }),
   });
 }

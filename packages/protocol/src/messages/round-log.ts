@@ -49,6 +49,10 @@ export const RoundLogClient = z.strictObject({
   uploadMs: NullableMs,
   /** The uplink estimate C_n the schedule used. */
   estUplinkBps: z.number().nonnegative(),
+  /** --clip-norm runs: the L2 norm of the update's change to the global adapter, and the factor it was scaled by
+   * (1: within the bound). Absent without --clip-norm or without an accepted update. */
+  updateNorm: z.number().nonnegative().optional(),
+  clipScale: Fraction.optional(),
 });
 export type RoundLogClient = z.infer<typeof RoundLogClient>;
 
