@@ -167,7 +167,11 @@ export const startCommand = new Command("start")
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
-    process.stdout.write("  Preparing the run (data shards, held-out set, TSFA's pilot)...\n");
+    process.stdout.write(
+      resume === undefined
+        ? "  Preparing the run (data shards, held-out set, TSFA's pilot)...\n"
+        : "  Preparing the resumed run (data shards and held-out set again; the pilot and rank are kept)...\n",
+    );
     running.onEffect((effect) => {
       const text = describeEffect(effect);
       if (text !== undefined) process.stdout.write(`${text}\n`);
