@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
 import { ISOLATION_HEADERS as isolation } from "./apps/coordinator/src/http/isolation-headers";
+import { precompress } from "./scripts/build/precompress";
 
 const web = resolve(import.meta.dirname, "apps/web");
 
@@ -8,6 +9,7 @@ export default defineConfig({
   root: web,
   // JSX compiles for Preact (tsconfig: jsxImportSource preact).
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  plugins: [precompress(resolve(web, "dist"))],
   build: {
     outDir: resolve(web, "dist"),
     emptyOutDir: true,

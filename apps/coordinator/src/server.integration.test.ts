@@ -189,6 +189,26 @@ describe("coordinator", () => {
     expect(cached.status).toBe(304);
   });
 
+  it("sends a shard compressed to a client that accepts brotli or gzip, and the same bytes to one that does not", async () => {
+    const { session } = await join();
+    const get = (encoding: string) =>
+      fetch(`${run.origin}${session.shard.path}`, {
+        headers: { authorization: `Bearer ${JOIN}`, "accept-encoding": encoding },
+      });
+    const plain = await get("identity");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const raw = new Uint8Array(await plain.arrayBuffer());
+    expect(raw.length).toBe(session.shard.bytes);
+    for (const encoding of ["br", "gzip"]) {
+      const packed = await get(encoding);
+      expect(packed.headers.get("content-encoding")).toBe(encoding);
+      expect(packed.headers.get("etag")).not.toBe(plain.headers.get("etag"));
+      expect(Number(packed.headers.get("content-length"))).toBeLessThan(raw.length / 2);
+      // fetch decodes it: the same bytes arrive
+      expect(new Uint8Array(await packed.arrayBuffer())).toEqual(raw);
+    }
+  });
+
   it("answers unknown API paths with a JSON 404 and explains missing pages", async () => {
     const api = await fetch(`${run.origin}/api/nope`);
     expect(api.status).toBe(404);

@@ -1,4 +1,5 @@
-// Serves the Vite-built pages. Cross-origin isolation headers let the wasm backend use threads.
+// Serves the Vite-built pages, compressed and cacheable. Cross-origin isolation headers let the wasm backend use
+// threads.
 import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
@@ -21,8 +22,17 @@ export function createPageHandler(webRoot: string): PageHandler {
   const serve = sirv(webRoot, {
     extensions: ["html"],
     etag: true,
-    setHeaders: (res) => {
+    // The build leaves .br and .gz copies beside each file (scripts/build/precompress.ts): sirv picks what the
+    // browser accepts, with Vary: Accept-Encoding.
+    brotli: true,
+    gzip: true,
+    setHeaders: (res, pathname) => {
       for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+      // Vite names assets by their content hash, so they never change under their name; pages must revalidate.
+      res.setHeader(
+        "Cache-Control",
+        pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+      );
     },
   });
   return (req, res) => {

@@ -10,6 +10,7 @@ import { admitRequest } from "../security/token-gate";
 import type { RunEngine } from "../run/engine";
 import type { Resource } from "../run/prepare-run";
 import { sendJson } from "./api";
+import { encodedBody } from "./content-encoding";
 
 export interface RunResourceDeps {
   readonly guard: AccessGuard;
@@ -40,21 +41,25 @@ export function handleRunResource(req: IncomingMessage, res: ServerResponse, dep
     return true;
   }
   const { resource, immutable } = found;
+  const { body, encoding, etag } = encodedBody(req, resource);
   const headers = {
     "content-type": "application/octet-stream",
-    etag: resource.etag,
+    etag,
+    vary: "Accept-Encoding",
     "cache-control": immutable ? "private, max-age=31536000, immutable" : "private, no-cache",
+    ...(encoding === "identity" ? {} : { "content-encoding": encoding }),
   };
-  if (req.headers["if-none-match"] === resource.etag) {
+  if (req.headers["if-none-match"] === etag) {
     res.writeHead(304, headers);
     res.end();
     return true;
   }
-  res.writeHead(200, { ...headers, "content-length": String(resource.bytes.length) });
-  res.end(req.method === "HEAD" ? undefined : resource.bytes);
+  res.writeHead(200, { ...headers, "content-length": String(body.length) });
+  res.end(req.method === "HEAD" ? undefined : body);
   const client = ClientId.safeParse(req.headers["x-airlora-client"]);
   if (client.success && req.method === "GET" && engine.state().participants.has(client.data)) {
-    engine.dispatch({ type: "downloaded", clientId: client.data, bytes: resource.bytes.length, now: Date.now() });
+    // What crossed the wire: the compressed body when one was sent.
+    engine.dispatch({ type: "downloaded", clientId: client.data, bytes: body.length, now: Date.now() });
   }
   return true;
 }
