@@ -14,14 +14,12 @@ export interface Clipped {
 
 export function updateNorm(spec: AdapterSpec, global: AdapterState, update: AdapterUpdate): number {
   let sum = 0;
-  const add = (next: ArrayLike<number>, old: (i: number) => number): void => {
+  mapValues(spec, global, update, (next, old) => {
     for (let i = 0; i < next.length; i += 1) {
       const d = (next[i] ?? 0) - old(i);
       sum += d * d;
     }
-  };
-  visit(spec, global, update, (next, old) => {
-    add(next, old);
+    return next;
   });
   return Math.sqrt(sum);
 }
@@ -31,108 +29,47 @@ export function clipUpdate(spec: AdapterSpec, global: AdapterState, update: Adap
   const norm = updateNorm(spec, global, update);
   if (!(norm > maxNorm) || norm === 0) return { update, norm, scale: 1 };
   const scale = maxNorm / norm;
-  const scaled = (next: Float32Array, old: (i: number) => number): Float32Array =>
-    next.map((v, i) => old(i) + scale * (v - old(i)));
-  const dense = update.dense.map((t, n) => scaled(t, (i) => global.dense[n]?.[i] ?? 0));
-  switch (update.kind) {
-    case "dense":
-      return {
-        norm,
-        scale,
-        update: {
-          ...update,
-          dense,
-          modules: update.modules.map((m, n) => ({
-            a: scaled(m.a, (i) => global.modules[n]?.a[i] ?? 0),
-            b: scaled(m.b, (i) => global.modules[n]?.b[i] ?? 0),
-          })),
-        },
-      };
-    case "b-only":
-      return {
-        norm,
-        scale,
-        update: {
-          ...update,
-          dense,
-          modules: update.modules.map((m, n) => ({ b: scaled(m.b, (i) => global.modules[n]?.b[i] ?? 0) })),
-        },
-      };
-    case "soft":
-      return {
-        norm,
-        scale,
-        update: {
-          ...update,
-          dense,
-          modules: update.modules.map((m, n) => {
-            const { k, d, rank } = spec.modules[n] ?? { k: 0, d: 0, rank: 0 };
-            const g = global.modules[n];
-            return {
-              ranks: m.ranks,
-              // a'_j is row ranks[j] of A (k values); b'_j is column ranks[j] of B (d values, stride r)
-              a: scaled(m.a, (i) => g?.a[(m.ranks[Math.floor(i / k)] ?? 0) * k + (i % k)] ?? 0),
-              b: scaled(m.b, (i) => g?.b[(i % d) * rank + (m.ranks[Math.floor(i / d)] ?? 0)] ?? 0),
-            };
-          }),
-        },
-      };
-    case "topk":
-      return {
-        norm,
-        scale,
-        update: {
-          ...update,
-          dense,
-          modules: update.modules.map((m) => ({
-            ...m,
-            aDelta: m.aDelta.map((v) => v * scale),
-            bDelta: m.bDelta.map((v) => v * scale),
-          })),
-        },
-      };
-    default:
-      return update satisfies never;
-  }
+  const clipped = mapValues(spec, global, update, (next, old) => next.map((v, i) => old(i) + scale * (v - old(i))));
+  return { update: clipped, norm, scale };
 }
 
-/** Calls `f` with every array of new values the update carries and how to read the matching old value. */
-function visit(
+/**
+ * The update with every array of new values replaced by `f(values, old)`, where `old(i)` is the global value that
+ * values[i] replaces (0 for top-k's deltas, which are changes already). Soft components are rows of A (k values
+ * each) and columns of B (d values each, stride r in the global).
+ */
+function mapValues(
   spec: AdapterSpec,
   global: AdapterState,
   update: AdapterUpdate,
-  f: (next: ArrayLike<number>, old: (i: number) => number) => void,
-): void {
-  update.dense.forEach((t, n) => {
-    f(t, (i) => global.dense[n]?.[i] ?? 0);
-  });
+  f: (next: Float32Array, old: (i: number) => number) => Float32Array,
+): AdapterUpdate {
+  const dense = update.dense.map((t, n) => f(t, (i) => global.dense[n]?.[i] ?? 0));
+  const a = (n: number) => (i: number) => global.modules[n]?.a[i] ?? 0;
+  const b = (n: number) => (i: number) => global.modules[n]?.b[i] ?? 0;
   switch (update.kind) {
     case "dense":
-      update.modules.forEach((m, n) => {
-        f(m.a, (i) => global.modules[n]?.a[i] ?? 0);
-        f(m.b, (i) => global.modules[n]?.b[i] ?? 0);
-      });
-      return;
+      return { ...update, dense, modules: update.modules.map((m, n) => ({ a: f(m.a, a(n)), b: f(m.b, b(n)) })) };
     case "b-only":
-      update.modules.forEach((m, n) => {
-        f(m.b, (i) => global.modules[n]?.b[i] ?? 0);
-      });
-      return;
+      return { ...update, dense, modules: update.modules.map((m, n) => ({ b: f(m.b, b(n)) })) };
     case "soft":
-      update.modules.forEach((m, n) => {
-        const { k, d, rank } = spec.modules[n] ?? { k: 0, d: 0, rank: 0 };
-        const g = global.modules[n];
-        f(m.a, (i) => g?.a[(m.ranks[Math.floor(i / k)] ?? 0) * k + (i % k)] ?? 0);
-        f(m.b, (i) => g?.b[(i % d) * rank + (m.ranks[Math.floor(i / d)] ?? 0)] ?? 0);
-      });
-      return;
+      return {
+        ...update,
+        dense,
+        modules: update.modules.map((m, n) => {
+          const { k, d, rank } = spec.modules[n] ?? { k: 0, d: 0, rank: 0 };
+          const row = (i: number) => (m.ranks[Math.floor(i / k)] ?? 0) * k + (i % k);
+          const column = (i: number) => (i % d) * rank + (m.ranks[Math.floor(i / d)] ?? 0);
+          return { ranks: m.ranks, a: f(m.a, (i) => a(n)(row(i))), b: f(m.b, (i) => b(n)(column(i))) };
+        }),
+      };
     case "topk":
-      for (const m of update.modules) {
-        f(m.aDelta, () => 0);
-        f(m.bDelta, () => 0);
-      }
-      return;
+      return {
+        ...update,
+        dense,
+        modules: update.modules.map((m) => ({ ...m, aDelta: f(m.aDelta, () => 0), bDelta: f(m.bDelta, () => 0) })),
+      };
     default:
-      update satisfies never;
+      return update satisfies never;
   }
 }

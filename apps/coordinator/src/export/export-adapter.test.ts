@@ -17,6 +17,7 @@ import {
 } from "@airlora/model";
 import { loadBaseModel } from "@airlora/model/node";
 import { maxAbsDifference, taskLogits, tokenRows, trainedLookingAdapter } from "@airlora/model/test-support";
+import { quietRunState } from "../test-support/checkpoint-state";
 import { createRunDirectory } from "../run/run-directory";
 import { adapterSafetensors, exportFiles, writeExport, type ExportOptions } from "./export-adapter";
 import { readRunAdapter } from "./run-adapter";
@@ -71,20 +72,7 @@ function fakeRun(
         ...(options.withAdapterMetadata === false ? {} : specMetadata(spec)),
       },
       savedAt: round,
-      state: {
-        runId: name,
-        machine: {
-          round,
-          rank: 3,
-          stage1: null,
-          headFitted: true,
-          virtualQueue: 0,
-          totals: { loraRounds: round, latencyMsSum: 0, bytesUp: 0, bytesDense: 0, submitted: 0 },
-          startedAt: null,
-          participants: [],
-        },
-        registry: { admitted: 0, identities: [] },
-      },
+      state: quietRunState(name, round, 3),
     });
   });
   return { dir: directory.path, spec, states };

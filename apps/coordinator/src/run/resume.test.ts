@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initAdapter, type AdapterSpec, type AdapterState } from "@airlora/core";
 import { PRESETS, adapterSpecFor } from "@airlora/model";
-import type { MachineSnapshot, RoundLogLine } from "@airlora/protocol";
+import type { RoundLogLine } from "@airlora/protocol";
 import { beforeEach, describe, expect, it } from "vitest";
+import { quietRunState } from "../test-support/checkpoint-state";
 import { loadResumePoint } from "./resume";
 import { checkpointPaths, openRunDirectory, type CheckpointInput, type RunDirectory } from "./run-directory";
 import { runSettings, type RunSettings } from "./run-settings";
@@ -120,23 +121,13 @@ describe("resume point", () => {
 });
 
 function checkpoint(round: number, adapter: AdapterState): CheckpointInput {
-  const machine: MachineSnapshot = {
-    round,
-    rank: 4,
-    stage1: null,
-    headFitted: true,
-    virtualQueue: 0,
-    totals: { loraRounds: round, latencyMsSum: 0, bytesUp: 0, bytesDense: 0, submitted: 0 },
-    startedAt: null,
-    participants: [],
-  };
   return {
     round,
     spec,
     adapter,
     metadata: { round: String(round) },
     savedAt: 1000 + round,
-    state: { runId: RUN_ID, machine, registry: { admitted: 0, identities: [] } },
+    state: quietRunState(RUN_ID, round, 4),
   };
 }
 
