@@ -1,5 +1,6 @@
 // `npm run bench -- core`: the codec's encode/decode throughput and the aggregation time of 100 client updates of
-// the `tiny` adapter, each next to a plain memory copy of the same bytes on this machine (the ratio is the figure).
+// the `tiny` adapter, each next to a plain memory copy of the same bytes on this machine (the ratio is the figure),
+// and TSFA stage 2's solve time at N = 10, 100, 1,000 with budgets that bind.
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import {
@@ -9,13 +10,16 @@ import {
   componentBytes,
   createRng,
   initAdapter,
+  solveStage2,
   type AdapterState,
   type AdapterUpdate,
   type Contribution,
   type Precision,
+  type Stage2Schedule,
 } from "@airlora/core";
 import { PRESETS, adapterSpecFor } from "@airlora/model";
 import { decodeUpdate, encodeUpdate, softOverheadBytes } from "@airlora/protocol";
+import { bindingInstance, TINY_COMPONENT_BYTES, TINY_COMPONENTS, TINY_OVERHEAD_BYTES } from "./stage2-instance";
 import { machineLine, printTable } from "./table";
 
 const CLIENTS = 100;
@@ -130,4 +134,32 @@ printTable(
   `Aggregation of ${String(CLIENTS)} client updates (all ranks sent), next to copying the same fp32 bytes once`,
   ["rule", "aggregate ms", "memcpy ms", "aggregate / memcpy"],
   aggregationRows,
+);
+
+// TSFA stage 2 at scale: the tiny adapter's profile, Shannon rates, a band narrow enough that budgets bind.
+const stage2Rows: string[][] = [];
+for (const clients of quick ? [10, 100] : [10, 100, 1000]) {
+  const input = bindingInstance(clients);
+  let schedule: Stage2Schedule | undefined;
+  const seconds = time(() => {
+    schedule = unwrap(solveStage2(input));
+  });
+  if (schedule === undefined) throw new Error("stage 2 did not run");
+  const everything = TINY_OVERHEAD_BYTES + TINY_COMPONENTS * TINY_COMPONENT_BYTES;
+  const included = schedule.clients.filter((c) => !c.excluded);
+  stage2Rows.push([
+    String(clients),
+    (seconds * 1000).toFixed(1),
+    String(schedule.evaluations),
+    String(included.filter((c) => c.byteBudget < everything).length),
+    String(clients - included.length),
+    schedule.roundLatencySec.toFixed(3),
+    schedule.weightedEnergyLost.toFixed(3),
+    (1 - schedule.clients.reduce((s, c) => s + c.bandwidthShare, 0)).toExponential(1),
+  ]);
+}
+printTable(
+  "TSFA stage 2 (tiny adapter: 64 components of 512 B + 5,156 B overhead; Shannon rates, 20 kHz of band per client, V = 1, Q = 0.5)",
+  ["N", "solve ms", "knapsacks", "sparsified", "left out", "T s", "energy lost", "1 - sum of shares"],
+  stage2Rows,
 );

@@ -198,6 +198,47 @@ describe("aggregation rules", () => {
     expect(result.dense).toEqual(global.dense);
   });
 
+  it("averages the dense head with the data weights under every rule", () => {
+    // Two contributors whose heads are all 1 and all 4, weights 3 and 1: the weighted mean is 1.75 everywhere
+    // (an unweighted mean would give 2.5). Every rule sends the head as new values.
+    const rng = createRng(41);
+    const global = randomState(spec, rng);
+    const withHead = (fill: number): AdapterState => ({
+      ...cloneAdapter(global),
+      dense: global.dense.map((t) => new Float32Array(t.length).fill(fill)),
+    });
+    const updateFor = (rule: (typeof AGGREGATION_RULES)[number], state: AdapterState): AdapterUpdate => {
+      switch (rule) {
+        case "fedit":
+          return denseUpdate(state);
+        case "ffa":
+          return bOnlyUpdate(state);
+        case "soft":
+          return softUpdate(state, [[], []]);
+        case "topk":
+          return {
+            kind: "topk",
+            round: 1,
+            modules: spec.modules.map(() => ({
+              aIndex: new Uint32Array(0),
+              aDelta: new Float32Array(0),
+              bIndex: new Uint32Array(0),
+              bDelta: new Float32Array(0),
+            })),
+            dense: state.dense,
+          };
+      }
+    };
+    for (const rule of AGGREGATION_RULES) {
+      const result = aggregationRule(rule).aggregate(spec, global, [
+        { update: updateFor(rule, withHead(1)), weight: 3 },
+        { update: updateFor(rule, withHead(4)), weight: 1 },
+      ]);
+      if (!result.ok) throw new Error(result.error.reason);
+      for (const tensor of result.value.dense) for (const x of tensor) expect(x).toBeCloseTo(1.75, 6);
+    }
+  });
+
   it("returns the single contributor's state, whatever its weight", () => {
     fc.assert(
       fc.property(fc.integer(), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (seed, weight) => {

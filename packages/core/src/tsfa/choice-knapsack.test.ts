@@ -1,15 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { solveChoiceKnapsack, type ChoiceItem } from "./choice-knapsack";
+import { solveChoiceKnapsack } from "./choice-knapsack";
+import { packChoiceProblem } from "./knapsack-relaxation";
+
+type ChoiceItem = { cost: number; value: number };
 
 const groupsArb = fc.array(
-  fc.array(
-    fc.record({
-      cost: fc.double({ min: 0, max: 0.6, noNaN: true }),
-      value: fc.double({ min: 0, max: 1, noNaN: true }),
-    }),
-    { minLength: 1, maxLength: 5 },
-  ),
+  fc
+    .array(
+      fc.record({
+        cost: fc.double({ min: 0, max: 0.6, noNaN: true }),
+        value: fc.double({ min: 0, max: 1, noNaN: true }),
+      }),
+      { minLength: 1, maxLength: 5 },
+    )
+    .map((group) => [...group].sort((a, b) => a.cost - b.cost)),
   { minLength: 1, maxLength: 6 },
 );
 
@@ -33,7 +38,7 @@ describe("multiple-choice knapsack", () => {
     fc.assert(
       fc.property(groupsArb, (groups) => {
         const exact = bruteForce(groups);
-        const solved = solveChoiceKnapsack(groups);
+        const solved = solveChoiceKnapsack(packChoiceProblem(groups));
         if (exact === Infinity) {
           expect(solved).toBeUndefined();
           return;
@@ -42,7 +47,7 @@ describe("multiple-choice knapsack", () => {
         if (solved === undefined) return;
         expect(solved.value).toBeCloseTo(exact, 12);
         // The reported choice is real: its items add up to the reported cost and value, within capacity.
-        const items = solved.choice.map((j, g) => groups[g]?.[j]);
+        const items = Array.from(solved.choice, (j, g) => groups[g]?.[j]);
         expect(items.every((item) => item !== undefined)).toBe(true);
         expect(items.reduce((s, item) => s + (item?.cost ?? 0), 0)).toBeCloseTo(solved.cost, 12);
         expect(items.reduce((s, item) => s + (item?.value ?? 0), 0)).toBeCloseTo(solved.value, 12);
@@ -53,20 +58,22 @@ describe("multiple-choice knapsack", () => {
   });
 
   it("prefers the cheaper of two choices with the same value", () => {
-    const solved = solveChoiceKnapsack([
-      [
-        { cost: 0.5, value: 0.2 },
-        { cost: 0.3, value: 0.2 },
-      ],
-    ]);
-    expect(solved?.choice).toEqual([1]);
+    const solved = solveChoiceKnapsack(
+      packChoiceProblem([
+        [
+          { cost: 0.3, value: 0.2 },
+          { cost: 0.5, value: 0.2 },
+        ],
+      ]),
+    );
+    expect(Array.from(solved?.choice ?? [])).toEqual([0]);
   });
 
   it("stays feasible when the frontier is thinned", () => {
     const groups = Array.from({ length: 8 }, (_, g) =>
       Array.from({ length: 6 }, (_, j) => ({ cost: (j + 1) * 0.02 + g * 0.001, value: 1 / (j + 1) })),
     );
-    const solved = solveChoiceKnapsack(groups, 1, 400);
+    const solved = solveChoiceKnapsack(packChoiceProblem(groups), 1, 0, 400);
     expect(solved).toBeDefined();
     expect(solved?.cost ?? 2).toBeLessThanOrEqual(1);
   });

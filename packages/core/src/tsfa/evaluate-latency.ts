@@ -1,18 +1,19 @@
 // Stage 2 at one fixed round latency T (docs/algorithms.md section 5.4): who is in, which budget each gets, how much
 // weighted energy is lost, and how short the round could be with exactly those budgets.
 
-import { solveChoiceKnapsack, type ChoiceItem } from "./choice-knapsack";
+import { solveChoiceKnapsack, type ChoiceProblem } from "./choice-knapsack";
 import { fitRoundLatency, type UploadJob } from "./fit-latency";
 import { requiredShare } from "./rate-model";
-import type { Stage2Participant } from "./stage2-types";
 import type { PreparedStage2 } from "./stage2-validate";
 
 export interface LatencyEvaluation {
   /** The T this was solved at. */
   readonly latencySec: number;
-  /** Least sum_n omega_n E_n at T (excluded clients lose everything); Infinity if nothing fits. */
+  /** sum_n omega_n E_n of the answer (left-out clients lose everything); Infinity if nothing fits. */
   readonly energy: number;
-  /** Chosen budget option per participant; undefined for the excluded (tau_n >= T). */
+  /** A proven lower bound of the least weighted energy lost at T (<= energy). */
+  readonly energyLowerBound: number;
+  /** Chosen budget option per participant; undefined for those left out. */
   readonly choice: readonly (number | undefined)[];
   /** The smallest T' <= T at which the chosen budgets still fit: the round shortened by the leftover share. */
   readonly fittedLatencySec: number;
@@ -20,50 +21,116 @@ export interface LatencyEvaluation {
 
 const BITS_PER_BYTE = 8;
 
+/** The knapsack's arrays, allocated once per solve and refilled at every latency. Option 0 of each group is
+ * "sit out" (share 0, the client's whole weight lost); option 1 + j is budget option j. */
+export interface LatencyWorkspace extends ChoiceProblem {
+  readonly start: Int32Array;
+  readonly length: Int32Array;
+  readonly cost: Float64Array;
+  readonly value: Float64Array;
+}
+
+export function createWorkspace(prepared: PreparedStage2): LatencyWorkspace {
+  const groups = prepared.input.participants.length;
+  const start = new Int32Array(groups + 1);
+  for (let n = 0; n < groups; n += 1) start[n + 1] = (start[n] ?? 0) + 1 + (prepared.options[n]?.length ?? 0);
+  const total = start[groups] ?? 0;
+  return {
+    groups,
+    start,
+    length: new Int32Array(groups),
+    cost: new Float64Array(total),
+    value: new Float64Array(total),
+  };
+}
+
 /**
- * Clients with tau_n >= T are excluded. Each included client's options cost requiredShare(8 S, T - tau_n), a
- * share that only depends on that client, so the allocation is a multiple-choice knapsack with capacity 1, solved
- * exactly. Options too big to send in time even with the whole uplink are dropped (they are the costliest, so the
- * rest is a prefix of the option list).
+ * Sitting out is always allowed (docs/algorithms.md section 5.4: leaving a client out can free share that lowers
+ * the objective), and forced on clients with tau_n >= T. Each budget option of an included client costs
+ * requiredShare(8 S, T - tau_n), a share that depends only on that client, so the allocation is a multiple-choice
+ * knapsack with capacity 1, solved within `tolerance` (in weighted energy). Options too big to send in time even
+ * with the whole uplink are dropped (they are the costliest, so the rest is a prefix of the option list). At least
+ * one client must be in: if the knapsack leaves everyone out, the cheapest inclusion that fits is taken (it then
+ * loses everything too, or the knapsack would have taken it).
  */
-export function evaluateLatency(prepared: PreparedStage2, latencySec: number): LatencyEvaluation {
+export function evaluateLatency(
+  prepared: PreparedStage2,
+  workspace: LatencyWorkspace,
+  latencySec: number,
+  tolerance: number | ((lowerBound: number) => number),
+): LatencyEvaluation {
   const { input, omega, options } = prepared;
-  const infeasible: LatencyEvaluation = { latencySec, energy: Infinity, choice: [], fittedLatencySec: latencySec };
-  const members: { readonly n: number; readonly participant: Stage2Participant; readonly bits: number[] }[] = [];
-  const groups: ChoiceItem[][] = [];
-  let excludedEnergy = 0;
-  for (const [n, participant] of input.participants.entries()) {
+  const { start, length, cost, value } = workspace;
+  const infeasible: LatencyEvaluation = {
+    latencySec,
+    energy: Infinity,
+    energyLowerBound: Infinity,
+    choice: [],
+    fittedLatencySec: latencySec,
+  };
+  const { participants, totalBandwidth } = input;
+  for (let n = 0; n < participants.length; n += 1) {
+    const participant = participants[n];
+    const s = start[n] ?? 0;
     const weight = omega[n] ?? 0;
-    if (participant.tauSec >= latencySec) {
-      excludedEnergy += weight;
+    cost[s] = 0;
+    value[s] = weight;
+    let count = 1;
+    if (participant !== undefined && participant.tauSec < latencySec) {
+      const seconds = latencySec - participant.tauSec;
+      for (const option of options[n] ?? []) {
+        const share = requiredShare(participant.rate, totalBandwidth, BITS_PER_BYTE * option.byteBudget, seconds);
+        if (share > 1) break;
+        cost[s + count] = share;
+        value[s + count] = weight * option.energyLost;
+        count += 1;
+      }
+    }
+    length[n] = count;
+  }
+  const solved = solveChoiceKnapsack(workspace, 1, tolerance);
+  if (solved === undefined) return infeasible;
+  const choice: (number | undefined)[] = participants.map((_, n) => {
+    const picked = solved.choice[n] ?? 0;
+    return picked === 0 ? undefined : picked - 1;
+  });
+  if (!choice.some((c) => c !== undefined)) {
+    let bestGroup = -1;
+    let bestExtra = Infinity;
+    let bestCost = Infinity;
+    for (let n = 0; n < participants.length; n += 1) {
+      const s = start[n] ?? 0;
+      if ((length[n] ?? 0) < 2) continue;
+      const extra = (value[s + 1] ?? 0) - (value[s] ?? 0);
+      const share = cost[s + 1] ?? Infinity;
+      if (solved.cost + share <= 1 && (extra < bestExtra || (extra === bestExtra && share < bestCost))) {
+        bestGroup = n;
+        bestExtra = extra;
+        bestCost = share;
+      }
+    }
+    if (bestGroup < 0) return infeasible;
+    choice[bestGroup] = 0;
+  }
+  const jobs: UploadJob[] = [];
+  let energy = 0;
+  for (let n = 0; n < participants.length; n += 1) {
+    const participant = participants[n];
+    const picked = choice[n];
+    const weight = omega[n] ?? 0;
+    if (participant === undefined || picked === undefined) {
+      energy += weight;
       continue;
     }
-    const group: ChoiceItem[] = [];
-    const bits: number[] = [];
-    for (const option of options[n] ?? []) {
-      const optionBits = BITS_PER_BYTE * option.byteBudget;
-      const cost = requiredShare(participant.rate, input.totalBandwidth, optionBits, latencySec - participant.tauSec);
-      if (cost === Infinity) break;
-      group.push({ cost, value: weight * option.energyLost });
-      bits.push(optionBits);
-    }
-    if (group.length === 0) return infeasible;
-    members.push({ n, participant, bits });
-    groups.push(group);
+    const option = options[n]?.[picked];
+    energy += weight * (option?.energyLost ?? 1);
+    jobs.push({ tauSec: participant.tauSec, rate: participant.rate, bits: BITS_PER_BYTE * (option?.byteBudget ?? 0) });
   }
-  if (members.length === 0) return infeasible;
-  const solved = solveChoiceKnapsack(groups);
-  if (solved === undefined) return infeasible;
-  const choice: (number | undefined)[] = input.participants.map(() => undefined);
-  const jobs: UploadJob[] = members.map(({ n, participant, bits }, g) => {
-    const picked = solved.choice[g] ?? 0;
-    choice[n] = picked;
-    return { tauSec: participant.tauSec, rate: participant.rate, bits: bits[picked] ?? 0 };
-  });
   return {
     latencySec,
-    energy: excludedEnergy + solved.value,
+    energy,
+    energyLowerBound: Math.min(energy, solved.lowerBound),
     choice,
-    fittedLatencySec: Math.min(latencySec, fitRoundLatency(jobs, input.totalBandwidth, latencySec)),
+    fittedLatencySec: Math.min(latencySec, fitRoundLatency(jobs, totalBandwidth, latencySec)),
   };
 }

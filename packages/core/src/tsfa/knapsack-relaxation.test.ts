@@ -1,20 +1,24 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { relax, type ChoiceItem } from "./knapsack-relaxation";
+import { packChoiceProblem, relax, suffixBounds } from "./knapsack-relaxation";
+
+type Item = { cost: number; value: number };
 
 const groupsArb = fc.array(
-  fc.array(
-    fc.record({
-      cost: fc.double({ min: 0, max: 0.6, noNaN: true }),
-      value: fc.double({ min: 0, max: 1, noNaN: true }),
-    }),
-    { minLength: 1, maxLength: 5 },
-  ),
+  fc
+    .array(
+      fc.record({
+        cost: fc.double({ min: 0, max: 0.6, noNaN: true }),
+        value: fc.double({ min: 0, max: 1, noNaN: true }),
+      }),
+      { minLength: 1, maxLength: 5 },
+    )
+    .map((group) => [...group].sort((a, b) => a.cost - b.cost)),
   { minLength: 1, maxLength: 5 },
 );
 
 /** Least total value of groups `from`.. over every choice costing at most `capacity`. */
-function bruteForce(groups: readonly (readonly ChoiceItem[])[], from: number, capacity: number): number {
+function bruteForce(groups: readonly (readonly Item[])[], from: number, capacity: number): number {
   let best = Infinity;
   const walk = (g: number, cost: number, value: number): void => {
     if (cost > capacity) return;
@@ -30,48 +34,77 @@ function bruteForce(groups: readonly (readonly ChoiceItem[])[], from: number, ca
 }
 
 describe("knapsack LP relaxation", () => {
-  it("bounds every suffix's integer optimum from below, for any share left", () => {
+  it("bounds the integer optimum from below and gives an incumbent that fits and adds up", () => {
     fc.assert(
       fc.property(groupsArb, fc.double({ min: 0, max: 2, noNaN: true }), (groups, capacity) => {
-        const relaxation = relax(groups, capacity);
-        for (let from = 0; from < groups.length; from += 1) {
-          let baseCost = 0;
-          for (let g = from; g < groups.length; g += 1) baseCost += groups[g]?.[relaxation.base[g] ?? 0]?.cost ?? 0;
-          const exact = bruteForce(groups, from, capacity);
-          if (exact === Infinity) continue;
-          expect(relaxation.lowerBound(from, capacity - baseCost)).toBeLessThanOrEqual(exact + 1e-12);
+        const relaxation = relax(packChoiceProblem(groups), capacity);
+        const exact = bruteForce(groups, 0, capacity);
+        if (exact === Infinity) {
+          expect(relaxation).toBeUndefined();
+          return;
+        }
+        if (relaxation === undefined) throw new Error("feasible problem judged infeasible");
+        expect(relaxation.lowerBound).toBeLessThanOrEqual(exact + 1e-12);
+        const items = groups.map((group, g) => group[relaxation.incumbent[g] ?? -1]);
+        const cost = items.reduce((s, item) => s + (item?.cost ?? Infinity), 0);
+        const value = items.reduce((s, item) => s + (item?.value ?? Infinity), 0);
+        expect(cost).toBeLessThanOrEqual(capacity);
+        expect(cost).toBeCloseTo(relaxation.incumbentCost, 12);
+        expect(value).toBeCloseTo(relaxation.incumbentValue, 12);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("bounds every suffix's optimum from below, for any share left", () => {
+    fc.assert(
+      fc.property(groupsArb, fc.double({ min: 0, max: 2, noNaN: true }), (groups, capacity) => {
+        const problem = packChoiceProblem(groups);
+        const relaxation = relax(problem, capacity);
+        if (relaxation === undefined) return;
+        const bound = suffixBounds(problem, relaxation);
+        for (let from = 0; from <= groups.length; from += 1) {
+          for (const room of [0, capacity / 3, capacity, 2 * capacity]) {
+            const exact = from === groups.length ? 0 : bruteForce(groups, from, room);
+            if (exact !== Infinity) expect(bound(from, room)).toBeLessThanOrEqual(exact + 1e-12);
+          }
         }
       }),
       { numRuns: 300 },
     );
   });
 
-  it("gives an integer incumbent that fits whenever the cheapest options do", () => {
-    fc.assert(
-      fc.property(groupsArb, fc.double({ min: 0, max: 2, noNaN: true }), (groups, capacity) => {
-        const relaxation = relax(groups, capacity);
-        const cost = (choice: readonly number[]): number =>
-          groups.reduce((s, group, g) => s + (group[choice[g] ?? 0]?.cost ?? Infinity), 0);
-        fc.pre(cost(relaxation.base) <= capacity);
-        expect(cost(relaxation.incumbent)).toBeLessThanOrEqual(capacity);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it("takes hull steps by energy per share and splits the last one", () => {
+  it("reaches the LP optimum: hull steps by value per share, the last one split", () => {
     // One group, options (0, 1), (0.5, 0.5), (1, 0.25): with share 0.75 the LP reaches 0.5 - 0.25 * 0.5 = 0.375.
     const relaxation = relax(
-      [
+      packChoiceProblem([
         [
           { cost: 0, value: 1 },
           { cost: 0.5, value: 0.5 },
           { cost: 1, value: 0.25 },
         ],
-      ],
+      ]),
       0.75,
     );
-    expect(relaxation.lowerBound(0, 0.75)).toBeCloseTo(0.375, 12);
-    expect(relaxation.incumbent).toEqual([1]);
+    expect(relaxation?.lowerBound).toBeCloseTo(0.375, 9);
+    expect(Array.from(relaxation?.incumbent ?? [])).toEqual([1]);
+  });
+
+  it("is exact when every group's best option fits", () => {
+    const relaxation = relax(
+      packChoiceProblem([
+        [
+          { cost: 0, value: 1 },
+          { cost: 0.4, value: 0.2 },
+        ],
+        [
+          { cost: 0.1, value: 0.5 },
+          { cost: 0.5, value: 0.1 },
+        ],
+      ]),
+      1,
+    );
+    expect(relaxation?.lowerBound).toBeCloseTo(0.3, 12);
+    expect(relaxation?.incumbentValue).toBeCloseTo(0.3, 12);
   });
 });

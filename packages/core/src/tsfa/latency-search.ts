@@ -1,11 +1,11 @@
 // The outer search of TSFA stage 2 (docs/algorithms.md section 5.4): which round latency T to aim for.
 //
 // The objective f(T) = V E*(T) + Q T, with E*(T) the least weighted energy lost at T, is not unimodal: E* falls in
-// steps as T grows (more time buys bigger budgets) and jumps up at every tau_n (client n is forced in and needs
-// share). So instead of golden section: an even grid (>= 32 points) plus every tau_n, then branch and bound.
-// Between two neighbouring points nobody enters or leaves, so E* only falls with T there, and on a cell (a, b]
-//   f(T) >= V E*(b) + Q a,
-// a valid lower bound. The cell with the lowest bound is split at its middle until no cell's bound can beat the
+// steps as T grows (more time buys bigger budgets). Since any client may sit out (evaluate-latency.ts), whatever
+// fits at T also fits at every longer T, so E* never rises with T, and on a cell (a, b]
+//   f(T) >= V E*(b) + Q a >= V LB(b) + Q a,
+// a valid lower bound (LB: the knapsack's proven lower bound of E*). So instead of golden section: an even grid
+// (>= 32 points), then branch and bound. The cell with the lowest bound is split at its middle until no cell's bound can beat the
 // best objective found by more than the tolerance. Each evaluation also shortens its own answer to the least T at
 // which its budgets fit (the leftover share spent on a shorter round), and every T in [that T, m] is then dominated.
 
@@ -14,8 +14,6 @@ import type { LatencyEvaluation } from "./evaluate-latency";
 export interface LatencySearchSettings {
   readonly minSec: number;
   readonly maxSec: number;
-  /** Latencies at which the set of included clients changes (the tau_n). */
-  readonly breakpointsSec: readonly number[];
   readonly penaltyWeight: number;
   readonly virtualQueue: number;
   readonly gridPoints: number;
@@ -67,7 +65,7 @@ export function searchLatency(
     const evaluation = run(point);
     if (previous !== undefined && Number.isFinite(evaluation.energy)) {
       const hi = Math.min(point, evaluation.fittedLatencySec);
-      if (hi > previous) cells.push({ lo: previous, hi, energyLb: evaluation.energy });
+      if (hi > previous) cells.push({ lo: previous, hi, energyLb: evaluation.energyLowerBound });
     }
     previous = point;
   }
@@ -91,7 +89,11 @@ export function searchLatency(
     // Below mid E* is at least E*(mid); above the fitted latency the new answer dominates. If nothing fits at mid,
     // nothing fits below it in this cell either.
     if (Number.isFinite(evaluation.energy) && evaluation.fittedLatencySec > cell.lo)
-      cells.push({ lo: cell.lo, hi: Math.min(mid, evaluation.fittedLatencySec), energyLb: evaluation.energy });
+      cells.push({
+        lo: cell.lo,
+        hi: Math.min(mid, evaluation.fittedLatencySec),
+        energyLb: evaluation.energyLowerBound,
+      });
     cells.push({ lo: mid, hi: cell.hi, energyLb: cell.energyLb });
   }
   return best === undefined ? undefined : { best: best.evaluation, objective: best.objective, evaluations };
@@ -103,6 +105,5 @@ function initialPoints(settings: LatencySearchSettings): number[] {
   const points = Array.from({ length: gridPoints }, (_, i) =>
     i === gridPoints - 1 ? maxSec : minSec + ((maxSec - minSec) * i) / (gridPoints - 1),
   );
-  for (const tau of settings.breakpointsSec) if (tau > minSec && tau < maxSec) points.push(tau);
   return [...new Set(points)].sort((a, b) => a - b);
 }

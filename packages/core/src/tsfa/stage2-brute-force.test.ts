@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { linearRate, shannonRate } from "../channel/rates";
 import type { RateModel } from "./rate-model";
-import { selectComponents } from "./select-components";
 import { solveStage2 } from "./stage2";
+import { bruteForce } from "./stage2-reference";
 import type { Stage2Input, Stage2Participant } from "./stage2-types";
 
 // Small instances in small units (bytes 1..30, W of a few kbit/s) so that the brute force can try every integer
@@ -45,92 +44,6 @@ const inputArb = (kind: "linear" | "shannon"): fc.Arbitrary<Stage2Input> =>
     overheadBytes: fc.integer({ min: 0, max: 10 }),
   });
 
-/** Bits per second of `share` by the spec's own formulas (channel/rates.ts). */
-function rate(model: RateModel, share: number): number {
-  return model.kind === "linear"
-    ? linearRate(share, W, model.capacityBps)
-    : shannonRate(share, W, model.powerW, model.gain, model.noisePsdWPerHz);
-}
-
-/** Share needed to send `bits` in `seconds` (Infinity if the uplink is too small): closed form for the linear
- * model, plain bisection on the spec's formula for Shannon. */
-function neededShare(model: RateModel, bits: number, seconds: number): number {
-  if (bits === 0) return 0;
-  if (!(seconds > 0) || rate(model, 1) * seconds < bits) return Infinity;
-  if (model.kind === "linear") return bits / seconds / W;
-  let lo = 0;
-  let hi = 1;
-  for (let i = 0; i < 36; i += 1) {
-    const mid = (lo + hi) / 2;
-    if (rate(model, mid) * seconds >= bits) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
-interface Choice {
-  readonly byteBudget: number;
-  readonly energyLost: number;
-}
-
-/** Every distinct outcome of the client's rule over every integer total budget >= max(S_min, overhead). */
-function everyBudget(p: Stage2Participant, input: Stage2Input): Choice[] {
-  const total = p.components.reduce((s, c) => s + c.energy, 0);
-  const allBytes = p.components.reduce((s, c) => s + c.bytes, 0);
-  const choices: Choice[] = [];
-  const first = Math.max(input.minBytes, input.overheadBytes);
-  for (let b = first; b <= Math.max(first, input.overheadBytes + allBytes); b += 1) {
-    const energyLost = 1 - selectComponents(p.components, b - input.overheadBytes).energyKept / total;
-    if (!choices.some((c) => Math.abs(c.energyLost - energyLost) < 1e-12)) choices.push({ byteBudget: b, energyLost });
-  }
-  return choices;
-}
-
-/** Least V sum omega E + Q T over every per-client choice (a budget, or sitting out), T found by bisection. */
-function bruteForce(input: Stage2Input): number {
-  const { participants, penaltyWeight: v, virtualQueue: q } = input;
-  const weightSum = participants.reduce((s, p) => s + p.dataWeight, 0);
-  const menus = participants.map((p) => [undefined, ...everyBudget(p, input)]);
-  let best = Infinity;
-  const picks: (Choice | undefined)[] = [];
-  const fits = (t: number): boolean =>
-    participants.reduce((s, p, n) => {
-      const pick = picks[n];
-      return s + (pick === undefined ? 0 : neededShare(p.rate, 8 * pick.byteBudget, t - p.tauSec));
-    }, 0) <= 1;
-  const score = (): void => {
-    const inside = participants.filter((_, n) => picks[n] !== undefined);
-    if (inside.length === 0) return;
-    const energy = participants.reduce((s, p, n) => s + (p.dataWeight / weightSum) * (picks[n]?.energyLost ?? 1), 0);
-    let lo = Math.max(...inside.map((p) => p.tauSec));
-    // Skipping a choice that cannot win even with T at its lower bound keeps the search exhaustive and exact.
-    if (v * energy + q * lo >= best) return;
-    let hi = lo + 1;
-    while (!fits(hi)) hi = lo + 2 * (hi - lo);
-    for (let i = 0; i < 200 && hi - lo > 1e-8 * hi; i += 1) {
-      const mid = (lo + hi) / 2;
-      if (fits(mid)) hi = mid;
-      else lo = mid;
-    }
-    // Sitting out is only possible for a client that could not start uploading before T.
-    if (participants.some((p, n) => picks[n] === undefined && p.tauSec < hi)) return;
-    best = Math.min(best, v * energy + q * hi);
-  };
-  const walk = (n: number): void => {
-    const menu = menus[n];
-    if (menu === undefined) {
-      score();
-      return;
-    }
-    for (const choice of menu) {
-      picks[n] = choice;
-      walk(n + 1);
-    }
-  };
-  walk(0);
-  return best;
-}
-
 describe("stage 2 against brute force", () => {
   for (const kind of ["linear", "shannon"] as const) {
     it(`is within 1% of the best objective over every budget and every round latency (${kind} rate)`, () => {
@@ -141,6 +54,8 @@ describe("stage 2 against brute force", () => {
           if (!solved.ok) return;
           const exact = bruteForce(input);
           expect(solved.value.objective).toBeLessThanOrEqual(exact * 1.01 + 1e-9);
+          // Letting any client sit out never costs anything (it only widens the choice).
+          expect(exact).toBeLessThanOrEqual(bruteForce(input, "forced-only") + 1e-12);
           // And never better than brute force: that would mean an infeasible schedule or a wrong objective.
           expect(solved.value.objective).toBeGreaterThanOrEqual(exact * (1 - 1e-5) - 1e-9);
         }),
@@ -149,9 +64,49 @@ describe("stage 2 against brute force", () => {
     });
   }
 
+  it("is within 1% of brute force with up to 6 clients of mixed component sizes", () => {
+    const mixedArb = fc.record({
+      participants: fc
+        .array(
+          fc.record({
+            tauSec: fc.double({ min: 0, max: 1.5, noNaN: true }),
+            rate: fc.oneof(rateArb("linear"), rateArb("shannon")),
+            dataWeight: fc.double({ min: 0.1, max: 3, noNaN: true }),
+            // Sizes from one of three classes, like q/v next to mlp modules.
+            components: fc.array(
+              fc.record({
+                energy: fc.double({ min: 0.01, max: 1, noNaN: true }),
+                bytes: fc.constantFrom(6, 10, 24),
+              }),
+              { minLength: 1, maxLength: 3 },
+            ),
+          }),
+          { minLength: 5, maxLength: 6 },
+        )
+        .map((ps) => ps.map((p, n) => ({ ...p, clientId: `c${n}` }))),
+      totalBandwidth: fc.constant(W),
+      virtualQueue: fc.double({ min: 0.01, max: 20, noNaN: true }),
+      penaltyWeight: fc.double({ min: 0.01, max: 5, noNaN: true }),
+      minBytes: fc.integer({ min: 0, max: 12 }),
+      overheadBytes: fc.integer({ min: 0, max: 6 }),
+    });
+    fc.assert(
+      fc.property(mixedArb, (input) => {
+        const solved = solveStage2(input);
+        expect(solved.ok).toBe(true);
+        if (!solved.ok) return;
+        const exact = bruteForce(input);
+        expect(solved.value.objective).toBeLessThanOrEqual(exact * 1.01 + 1e-9);
+        expect(solved.value.objective).toBeGreaterThanOrEqual(exact * (1 - 1e-5) - 1e-9);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it("finds a round that ends just before two stragglers can start (regression: found by brute force)", () => {
-    // Without every tau_n among the search points, a grid cell straddling tau = 1.5 s took its (infeasible) right
-    // end for the whole cell and the solver settled for T = 2.94 s instead of 1.44 s with both stragglers out.
+    // When stragglers could only sit out for tau_n >= T, a grid cell straddling tau = 1.5 s took its right end for
+    // the whole cell and the solver settled for T = 2.94 s instead of 1.44 s with both stragglers out. With any
+    // client free to sit out, the best round (V = 0: latency only) is the fastest lone client's.
     const component = (energy: number, bytes: number): { energy: number; bytes: number } => ({ energy, bytes });
     const input: Stage2Input = {
       participants: [
@@ -192,6 +147,7 @@ describe("stage 2 against brute force", () => {
     };
     const solved = solveStage2(input);
     expect(solved.ok && solved.value.objective).toBeCloseTo(bruteForce(input), 6);
-    expect(solved.ok && solved.value.roundLatencySec).toBeCloseTo(1.44, 6);
+    expect(bruteForce(input, "forced-only") / (input.virtualQueue * 1.44)).toBeCloseTo(1, 6);
+    expect(solved.ok && solved.value.roundLatencySec).toBeCloseTo((8 * 36) / 675.1310285991503, 6);
   });
 });

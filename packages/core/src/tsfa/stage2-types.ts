@@ -35,7 +35,8 @@ export interface Stage2Input {
 export interface Stage2Options {
   /** Evenly spaced round latencies tried first over [T_min, T_max] (at least and by default 32). */
   readonly gridPoints?: number;
-  /** The search stops when no unexplored latency can beat the best objective by more than this fraction. */
+  /** The search stops when no unexplored latency can beat the best objective by more than this fraction
+   * (default 1e-3); each knapsack is solved to half of it. */
   readonly relativeTolerance?: number;
   /** Safety cap on knapsack solves per round. */
   readonly maxEvaluations?: number;
@@ -47,11 +48,14 @@ export interface ClientSchedule {
   readonly bandwidthShare: number;
   /** S_n: total bytes it may send, overhead included. 0 when excluded. */
   readonly byteBudget: number;
-  /** tau_n + 8 S_n / R_n(beta_n); for an excluded client just tau_n (it would not finish in time). */
+  /** tau_n + 8 S_n / R_n(beta_n); for an excluded client just tau_n. */
   readonly expectedLatencySec: number;
   /** E_n(S_n): energy fraction its selection rule will drop; 1 when excluded. */
   readonly expectedEnergyLost: number;
-  /** tau_n >= T: the client cannot even start uploading before the round should end. */
+  /**
+   * Left out of this round: either tau_n >= T (it cannot start uploading before the round should end), or leaving
+   * it out frees share that lowers the objective more than its update is worth (docs/algorithms.md section 5.2).
+   */
   readonly excluded: boolean;
 }
 

@@ -4,7 +4,7 @@
 // Read latency-search.ts (which T) and evaluate-latency.ts (the allocation at one T) for the method.
 
 import { fail, ok, type Result } from "../result";
-import { evaluateLatency, type LatencyEvaluation } from "./evaluate-latency";
+import { createWorkspace, evaluateLatency, type LatencyEvaluation } from "./evaluate-latency";
 import { fitRoundLatency } from "./fit-latency";
 import { searchLatency } from "./latency-search";
 import { rateBps, requiredShare, usefulShareCap } from "./rate-model";
@@ -14,6 +14,8 @@ import { prepareStage2, type PreparedStage2 } from "./stage2-validate";
 
 const BITS_PER_BYTE = 8;
 const MIN_GRID_POINTS = 32;
+/** The search stops when no latency can beat the best objective by more than this fraction (0.1%). */
+const DEFAULT_RELATIVE_TOLERANCE = 1e-3;
 
 export function solveStage2(input: Stage2Input, options: Stage2Options = {}): Result<Stage2Schedule> {
   const prepared = prepareStage2(input);
@@ -26,29 +28,37 @@ export function solveStage2(input: Stage2Input, options: Stage2Options = {}): Re
       (p, n) => p.tauSec + (BITS_PER_BYTE * (optionsOf(n)[0]?.byteBudget ?? 0)) / rateBps(p.rate, 1, totalBandwidth),
     ),
   );
-  // T_max: everyone sends everything. No longer round can lose less energy, so none can be better. The 1e-9 of
-  // slack keeps rounding (the knapsack adds shares in another order) from judging that very point infeasible.
-  const maxSec =
-    (1 + 1e-9) *
-    fitRoundLatency(
-      participants.map((p, n) => ({
-        tauSec: p.tauSec,
-        rate: p.rate,
-        bits: BITS_PER_BYTE * (optionsOf(n).at(-1)?.byteBudget ?? 0),
-      })),
-      totalBandwidth,
-    );
+  // T_max: everyone sends everything. No longer round can lose less energy, so none can be better. The knapsack at
+  // T_max adds the very shares the fit added, in the same (participant) order, so that point is feasible without
+  // slack (the Q = 0 test in stage2.test.ts holds this).
+  const maxSec = fitRoundLatency(
+    participants.map((p, n) => ({
+      tauSec: p.tauSec,
+      rate: p.rate,
+      bits: BITS_PER_BYTE * (optionsOf(n).at(-1)?.byteBudget ?? 0),
+    })),
+    totalBandwidth,
+  );
   // Only the ratio of V to Q matters for the argmin; scaling both so the larger term is about 1 keeps the search's
   // bounds and tolerances meaningful for any magnitudes (a Q of 1e-300 would otherwise underflow to subnormals).
   const scale = Math.max(input.penaltyWeight, input.virtualQueue * maxSec) || 1;
-  const found = searchLatency((t) => evaluateLatency(prepared.value, t), {
+  const v = input.penaltyWeight / scale;
+  const q = input.virtualQueue / scale;
+  const relativeTolerance = options.relativeTolerance ?? DEFAULT_RELATIVE_TOLERANCE;
+  const workspace = createWorkspace(prepared.value);
+  // Each knapsack only has to be as exact as the search: half the tolerance, relative to the objective
+  // V E + Q T, expressed in weighted energy. With V = 0 energy does not count, any feasible answer will do.
+  const evaluate = (t: number): LatencyEvaluation =>
+    evaluateLatency(prepared.value, workspace, t, (lowerBound) =>
+      v > 0 ? (relativeTolerance / 2) * (Math.max(0, lowerBound) + (q * t) / v) : Infinity,
+    );
+  const found = searchLatency(evaluate, {
     minSec,
     maxSec: Math.max(minSec, maxSec),
-    breakpointsSec: participants.map((p) => p.tauSec),
-    penaltyWeight: input.penaltyWeight / scale,
-    virtualQueue: input.virtualQueue / scale,
+    penaltyWeight: v,
+    virtualQueue: q,
     gridPoints: Math.max(MIN_GRID_POINTS, options.gridPoints ?? MIN_GRID_POINTS),
-    relativeTolerance: options.relativeTolerance ?? 1e-4,
+    relativeTolerance,
     maxEvaluations: options.maxEvaluations ?? 2000,
   });
   if (found === undefined)
@@ -69,11 +79,14 @@ function buildSchedule(prepared: PreparedStage2, chosen: LatencyEvaluation, eval
     const budget = budgetOf(n);
     return budget === undefined ? 0 : requiredShare(p.rate, totalBandwidth, BITS_PER_BYTE * budget, t - p.tauSec);
   });
-  const shares = spreadLeftover(
+  const spread = spreadLeftover(
     needed,
     participants.map((p) => usefulShareCap(p.rate, totalBandwidth)),
     participants.map((_, n) => budgetOf(n) !== undefined),
   );
+  // Shares are added in another order than the knapsack's: a sum an ulp above 1 is scaled back inside the uplink.
+  const sum = spread.reduce((s, x) => s + x, 0);
+  const shares = sum > 1 ? spread.map((x) => (x / sum) * (1 - 1e-15)) : spread;
   const clients: ClientSchedule[] = participants.map((p, n) => {
     const budget = budgetOf(n);
     const pick = chosen.choice[n];
