@@ -1,9 +1,14 @@
-// `npm run bench -- [core|model|round ...]`: benchmark scripts that print figures (never timed assertions in tests).
+// `npm run bench -- [core|model|round|page ...]`: benchmark scripts that print figures (never timed assertions in tests).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const suites = { core: "scripts/bench/core.ts", model: "scripts/bench/model.ts", round: "scripts/bench/round.ts" };
+const suites = {
+  core: "scripts/bench/core.ts",
+  model: "scripts/bench/model.ts",
+  round: "scripts/bench/round.ts",
+  page: "scripts/bench/page.ts",
+};
 const args = process.argv.slice(2);
 const wanted = args.filter((a) => !a.startsWith("-"));
 const flags = args.filter((a) => a.startsWith("-"));
