@@ -489,7 +489,7 @@ function zeroSoftUpdate(spec: AdapterSpec, round: number, precision: Precision, 
     modules: spec.modules.map((m) => {
       const r = Math.min(ranks, m.rank);
       return {
-        ranks: Uint32Array.from({ length: r }, (_, i) => i),
+        ranks: Array.from({ length: r }, (_, i) => i),
         a: new Float32Array(r * m.k),
         b: new Float32Array(r * m.d),
       };

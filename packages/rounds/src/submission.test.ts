@@ -46,7 +46,7 @@ function zeroUpdate(spec: AdapterSpec, round: number, precision: Precision, kind
   const modules = spec.modules.map((m) =>
     kind === "soft"
       ? {
-          ranks: Uint32Array.from({ length: m.rank }, (_, i) => i),
+          ranks: Array.from({ length: m.rank }, (_, i) => i),
           a: new Float32Array(m.rank * m.k),
           b: new Float32Array(m.rank * m.d),
         }
