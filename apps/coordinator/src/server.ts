@@ -29,6 +29,7 @@ import { stateView } from "./run/state-view";
 import { attachClientNamespace, type RunHooks } from "./sockets/client-namespace";
 import { attachDashboardNamespace } from "./sockets/dashboard-namespace";
 import { createAccessGuard, DEFAULT_ACCESS_LIMITS } from "./security/access-guard";
+import { createRefusalCounter } from "./security/refusal-counter";
 import { VERSION } from "./version";
 
 export interface RunningCoordinator {
@@ -52,6 +53,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     throw new Error("the join token must differ from the admin token: whoever can join could run the dashboard");
   }
   const guard = createAccessGuard(config.accessLimits ?? DEFAULT_ACCESS_LIMITS);
+  const refusals = createRefusalCounter();
   const store = createClientStore();
   const resume = config.resume;
   // Identities first: a participant that reconnects while the run is still being prepared keeps its clientId.
@@ -92,7 +94,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
       adminToken: config.adminToken,
       state: () => (engine === undefined ? { stage: "preparing", activity: preparing } : stateView(engine.state())),
       rounds: () => engine?.lines() ?? [],
-      metrics: () => ({ ...metrics.read(), access: guard.counters() }),
+      metrics: () => ({ ...metrics.read(), access: guard.counters(), refusals: refusals.read() }),
       exportAdapter: (round: number | undefined) => exportLatest(engine, round),
     };
     if (handleRunResource(req, res, { guard, joinToken: config.joinToken, engine: () => engine })) return;
@@ -112,29 +114,38 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     // engine.io session at all.
     allowRequest: (req, callback) => {
       const address = req.socket.remoteAddress ?? "unknown";
-      if (guard.waitMs(address) > 0) callback("rate-limited: too many wrong tokens from this address", false);
-      else if (!guard.hasRoom(address)) callback("too many connections from this address", false);
-      else callback(null, true);
+      if (guard.waitMs(address) > 0) {
+        refusals.count("rate-limited");
+        callback("rate-limited: too many wrong tokens from this address", false);
+      } else if (!guard.hasRoom(address)) {
+        refusals.count("too-many-connections");
+        callback("too many connections from this address", false);
+      } else callback(null, true);
     },
   });
-  io.engine.on("connection", (raw: { remoteAddress: string; close(): void; once(e: "close", f: () => void): void }) => {
+  io.engine.on("connection", (raw: EngineConnection) => {
     const address = raw.remoteAddress;
     if (!guard.openConnection(address)) {
+      refusals.count("too-many-connections");
       raw.close();
       return;
     }
-    raw.once("close", () => {
+    raw.once("close", (reason, description) => {
       guard.closeConnection(address);
+      const refused = packetRefusal(reason, description);
+      if (refused !== undefined) refusals.count(refused);
     });
   });
   // Only /client and /dashboard exist: the default namespace would take sockets that no token ever checked.
   io.of("/").use((_socket, next) => {
+    refusals.count("no-namespace");
     next(new Error("no-namespace: connect to /client (participants) or /dashboard (admin)"));
   });
   let hooks: RunHooks | undefined;
   const effectListeners: ((effect: Effect, state: RunState) => void)[] = [];
   const clients = attachClientNamespace(io.of("/client"), {
     guard,
+    refusals,
     joinToken: config.joinToken,
     store,
     log,
@@ -144,6 +155,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
   });
   const dashboard = attachDashboardNamespace(io.of("/dashboard"), {
     guard,
+    refusals,
     adminToken: config.adminToken,
     store,
     log,
@@ -275,6 +287,22 @@ function startingPoint(
     lastEval: resume.lines.at(-1)?.eval ?? null,
   });
   return state.ok ? ok({ state: state.value, lines: resume.lines }) : state;
+}
+
+/** The part of an engine.io connection the guard needs. */
+interface EngineConnection {
+  readonly remoteAddress: string;
+  close(): void;
+  once(event: "close", listener: (reason: string, description?: unknown) => void): void;
+}
+
+/** Why engine.io closed a connection, when the reason is the client's packets: a frame or engine.io packet that does
+ * not parse (`bad-packet`), or a message over maxHttpBufferSize (`too-large`). Ordinary closes are no refusal. */
+function packetRefusal(reason: string, description: unknown): string | undefined {
+  if (reason === "parse error") return "bad-packet";
+  if (reason !== "transport error" || !(description instanceof Error)) return undefined;
+  if (/max payload size/iu.test(description.message)) return "too-large";
+  return /invalid websocket frame|invalid utf-8/iu.test(description.message) ? "bad-packet" : undefined;
 }
 
 /** socket.io's message limit: one upload chunk, or a round report with one importance figure per component of the

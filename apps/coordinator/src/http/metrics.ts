@@ -14,6 +14,8 @@ export interface CoordinatorMetrics {
   readonly tcpBytesOut: number;
   readonly connections: number;
   readonly heapUsedBytes: number;
+  /** Memory behind ArrayBuffers and Buffers (upload buffers, socket frames), which the JS heap figure leaves out. */
+  readonly arrayBuffersBytes: number;
 }
 
 export interface MetricsSource {
@@ -51,11 +53,16 @@ export function watchMetrics(http: HttpServer): MetricsSource {
         tcpBytesIn: bytesIn,
         tcpBytesOut: bytesOut,
         connections: open.size,
-        heapUsedBytes: process.memoryUsage().heapUsed,
+        ...memoryNow(),
       };
     },
     stop: () => {
       delay.disable();
     },
   };
+}
+
+function memoryNow(): { heapUsedBytes: number; arrayBuffersBytes: number } {
+  const memory = process.memoryUsage();
+  return { heapUsedBytes: memory.heapUsed, arrayBuffersBytes: memory.arrayBuffers };
 }

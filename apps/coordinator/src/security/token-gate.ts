@@ -48,13 +48,13 @@ export function socketTokenGate(
   guard: AccessGuard,
   expected: string,
   refusal: string,
-  onRefused: (address: string, reason: string) => void,
+  onRefused: (address: string, code: "rate-limited" | "bad-token") => void,
 ): (socket: Socket, next: (error?: Error) => void) => void {
   return (socket, next) => {
     const address = socket.handshake.address;
     const wait = guard.waitMs(address);
     if (wait > 0) {
-      onRefused(address, "backing off");
+      onRefused(address, "rate-limited");
       next(
         new Error(
           `rate-limited: too many wrong tokens from this address; retry in ${String(Math.ceil(wait / 1000))} s`,
@@ -67,7 +67,7 @@ export function socketTokenGate(
       return;
     }
     guard.failed(address);
-    onRefused(address, "bad token");
+    onRefused(address, "bad-token");
     next(new Error(refusal));
   };
 }

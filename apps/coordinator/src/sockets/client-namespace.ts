@@ -7,6 +7,7 @@ import type { Namespace, Socket } from "socket.io";
 import type { Result } from "@airlora/core";
 import {
   BinaryChunk,
+  ErrorCode,
   Hello,
   PROTOCOL_VERSION,
   Progress,
@@ -22,6 +23,7 @@ import {
 import type { RunEvent } from "@airlora/rounds";
 import { newToken } from "../auth/tokens";
 import type { AccessGuard } from "../security/access-guard";
+import type { RefusalCounter } from "../security/refusal-counter";
 import { socketTokenGate } from "../security/token-gate";
 import type { ClientStore } from "../clients/client-store";
 import {
@@ -52,6 +54,8 @@ export interface RunHooks {
 
 export interface ClientNamespaceDeps {
   readonly guard: AccessGuard;
+  /** The run-wide tally: every refusal here is counted, whether or not the socket ever joined. */
+  readonly refusals: RefusalCounter;
   readonly joinToken: string;
   readonly store: ClientStore;
   readonly log: Logger;
@@ -81,6 +85,12 @@ interface SocketData {
 
 type Ack = (reply: ChunkAck) => void;
 
+/** Why a message was refused: an ErrorCode, or for a chunk a code of the upload checks (`over-budget`, ...). */
+interface Refusal {
+  readonly code: string;
+  readonly reason: string;
+}
+
 export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps): ClientNamespace {
   const now = deps.now ?? Date.now;
   const dataOf = (socket: Socket): SocketData => socket.data as SocketData;
@@ -90,8 +100,9 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
       deps.guard,
       deps.joinToken,
       "bad-token: the join token is missing or wrong; open the join URL or scan the QR code again",
-      (address, reason) => {
-        deps.log.warn("client.rejected", { address, reason });
+      (address, code) => {
+        deps.refusals.count(code);
+        deps.log.warn("client.rejected", { address, reason: code });
       },
     ),
   );
@@ -106,12 +117,21 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     delete data.clientId;
     delete data.probe;
     deps.log.info("client.connected", { socket: socket.id, address: socket.handshake.address });
-    const refuse = (error: ErrorMessage): void => {
+    // A refused message is answered in its acknowledgement when it has one (a chunk), else with an `error`; either
+    // way it counts against the socket, its client if it has one, and the run.
+    const refuse = (error: Refusal & { inReplyTo?: string }, ack?: Ack): void => {
       data.invalidMessages += 1;
+      deps.refusals.count(error.code);
       if (data.clientId !== undefined) deps.store.set(invalidMessageFrom(deps.store.get(), data.clientId));
       deps.log.warn("client.invalid-message", { socket: socket.id, code: error.code, reason: error.reason });
-      socket.emit("error", error);
+      if (ack !== undefined) ack({ ok: false, code: error.code, reason: error.reason });
+      else {
+        // Codes outside ErrorCode only come from chunk checks, which always have an acknowledgement.
+        const code = ErrorCode.safeParse(error.code);
+        socket.emit("error", { ...error, code: code.success ? code.data : "bad-message" } satisfies ErrorMessage);
+      }
       if (data.invalidMessages >= MAX_INVALID_MESSAGES) {
+        deps.refusals.count("too-many-errors");
         socket.emit("error", {
           code: "too-many-errors",
           reason: `disconnected after ${String(MAX_INVALID_MESSAGES)} refused messages`,
@@ -122,19 +142,28 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
       }
     };
     socket.onAny((event: unknown, ...args: unknown[]) => {
+      // Packets already read when the socket was cut off still arrive here: they are not answered or counted.
+      if (!socket.connected) return;
       const name = typeof event === "string" ? event.slice(0, 100) : "(not a string)";
-      const handler = handlers[name];
+      const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+      // A chunk's refusal goes into its acknowledgement, whatever is wrong with it.
+      const last = args.at(-1);
+      const ack = name === "upload-chunk" && typeof last === "function" ? (last as Ack) : undefined;
       if (handler === undefined) {
         refuse({ code: "unknown-message", reason: `no message named "${name}" on /client`, inReplyTo: name });
         return;
       }
       if (name !== "hello" && data.clientId === undefined) {
-        refuse({ code: "not-joined", reason: `"${name}" before a welcomed hello`, inReplyTo: name });
+        refuse({ code: "not-joined", reason: `"${name}" before a welcomed hello`, inReplyTo: name }, ack);
         return;
       }
       handler(socket, args, (error) => {
-        refuse({ ...error, inReplyTo: name });
+        refuse({ ...error, inReplyTo: name }, ack);
       });
+    });
+    socket.on("error", (error: unknown) => {
+      // socket.io's own parser refused a packet (the connection is closing); a client's "error" event is no Error.
+      if (error instanceof Error) deps.refusals.count("bad-packet");
     });
     socket.on("disconnect", (reason) => {
       deps.log.info("client.disconnected", { socket: socket.id, clientId: data.clientId, reason });
@@ -145,7 +174,7 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     });
   });
 
-  type Refuse = (error: Omit<ErrorMessage, "inReplyTo">) => void;
+  type Refuse = (error: Refusal) => void;
   const handlers: Record<string, (socket: Socket, args: unknown[], refuse: Refuse) => void> = {
     hello: onHello,
     ready: onReady,
@@ -257,14 +286,12 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
       refuse({ code: "bad-message", reason: "upload-chunk needs an acknowledgement callback" });
       return;
     }
-    const reply = ack as Ack;
     const meta = parseMessage(UploadChunkMeta, args[0]);
     const bytes = parseMessage(BinaryChunk, args[1]);
     const run = deps.run();
     const clientId = data.clientId;
     if (!meta.ok || !bytes.ok || run === undefined || clientId === undefined) {
       const reason = !meta.ok ? meta.error.reason : !bytes.ok ? "the chunk is not binary" : "no run yet";
-      reply({ ok: false, code: "bad-message", reason });
       refuse({ code: "bad-message", reason });
       return;
     }
@@ -274,12 +301,13 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     if (purpose === "update") {
       const limit = run.admitUpload(clientId, round);
       if (!limit.ok) {
-        reply({ ok: false, code: limit.error.code, reason: limit.error.reason });
+        refuse(limit.error);
         return;
       }
       maxTotalBytes = limit.value;
     } else if (meta.value.totalBytes !== run.probeBytes) {
-      reply({ ok: false, code: "bad-chunk", reason: `the probe is ${run.probeBytes} bytes` });
+      data.uploads.delete(purpose);
+      refuse({ code: "bad-chunk", reason: `the probe is ${run.probeBytes} bytes` });
       return;
     }
     const accepted = acceptChunk(
@@ -291,7 +319,7 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     );
     if (!accepted.ok) {
       data.uploads.delete(purpose);
-      reply({ ok: false, ...accepted.error });
+      refuse(accepted.error);
       if (purpose === "update")
         run.dispatch({
           type: "upload-refused",
@@ -311,7 +339,7 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     } else {
       data.uploads.set(purpose, upload);
     }
-    reply({ ok: true, receivedBytes: upload.received });
+    (ack as Ack)({ ok: true, receivedBytes: upload.received });
   }
 
   function onSubmit(socket: Socket, args: unknown[], refuse: Refuse): void {

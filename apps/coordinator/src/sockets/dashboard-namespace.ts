@@ -1,7 +1,7 @@
 // The /dashboard namespace (docs/protocol.md): observers holding the admin token get the whole picture on connect
-// (clients, run, round history), then only changes: clients and member statuses batched every BATCH_MS with just
-// the rows that changed, round starts and round log lines as they happen. Observers send nothing; anything they
-// send is refused like on /client.
+// (clients, run, round history, refusals), then only changes: clients and member statuses batched every BATCH_MS
+// with just the rows that changed, the run-wide refusal counts when they grew, round starts and round log lines as
+// they happen. Observers send nothing; anything they send is refused and counted like on /client.
 import type { Namespace } from "socket.io";
 import type {
   ClientSummary,
@@ -9,23 +9,27 @@ import type {
   ClientsSnapshot,
   ErrorMessage,
   MemberStatuses,
+  RefusalCounts,
   RoundHistory,
   RoundStarted,
   RunView,
 } from "@airlora/protocol";
 import type { Effect, Participant, RunState } from "@airlora/rounds";
 import type { AccessGuard } from "../security/access-guard";
+import type { RefusalCounter } from "../security/refusal-counter";
 import { socketTokenGate } from "../security/token-gate";
 import type { ClientStore } from "../clients/client-store";
 import type { ClientRecord } from "../clients/registry";
 import type { Logger } from "../log";
 import type { RunEngine } from "../run/engine";
+import { MAX_INVALID_MESSAGES } from "./client-namespace";
 
 /** Changes are sent at most this often. */
 export const BATCH_MS = 250;
 
 export interface DashboardNamespaceDeps {
   readonly guard: AccessGuard;
+  readonly refusals: RefusalCounter;
   readonly adminToken: string;
   readonly store: ClientStore;
   readonly log: Logger;
@@ -48,8 +52,9 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
       deps.guard,
       deps.adminToken,
       "bad-token: the admin token is missing or wrong; use the dashboard URL the coordinator printed",
-      (address, reason) => {
-        deps.log.warn("dashboard.rejected", { address, reason });
+      (address, code) => {
+        deps.refusals.count(code);
+        deps.log.warn("dashboard.rejected", { address, reason: code });
       },
     ),
   );
@@ -59,6 +64,7 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
   let sentRecords = new Map<string, ClientRecord>();
   let sentParticipants: ReadonlyMap<string, Participant> = new Map();
   let sentView = "";
+  let sentRefusals = deps.refusals.read().total;
   let statuses: MemberStatuses["changes"] = [];
   let statusRound = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -72,13 +78,32 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
     const run = view();
     if (run !== undefined) socket.emit("run", run);
     socket.emit("round-history", { lines: [...(deps.engine()?.lines() ?? [])] } satisfies RoundHistory);
+    socket.emit("refusals", deps.refusals.read());
+    let refused = 0;
     socket.onAny((event: unknown) => {
+      if (!socket.connected) return; // read before the socket was cut off
       const name = typeof event === "string" ? event.slice(0, 100) : "(not a string)";
+      refused += 1;
+      deps.refusals.count("unknown-message");
       socket.emit("error", {
         code: "unknown-message",
         reason: `no message named "${name}" on /dashboard`,
         inReplyTo: name,
       } satisfies ErrorMessage);
+      // Observers send nothing: one that keeps talking is broken or hostile, as on /client.
+      if (refused >= MAX_INVALID_MESSAGES) {
+        deps.refusals.count("too-many-errors");
+        socket.emit("error", {
+          code: "too-many-errors",
+          reason: `disconnected after ${String(MAX_INVALID_MESSAGES)} refused messages`,
+        } satisfies ErrorMessage);
+        deps.guard.failed(socket.handshake.address);
+        socket.disconnect(true);
+      }
+    });
+    socket.on("error", (error: unknown) => {
+      // socket.io's own parser refused a packet (the connection is closing); a client's "error" event is no Error.
+      if (error instanceof Error) deps.refusals.count("bad-packet");
     });
   });
 
@@ -107,6 +132,11 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
       nsp.emit("member-statuses", { round: statusRound, changes: statuses } satisfies MemberStatuses);
       statuses = [];
     }
+    const refusals = deps.refusals.read();
+    if (refusals.total !== sentRefusals) {
+      sentRefusals = refusals.total;
+      nsp.emit("refusals", refusals satisfies RefusalCounts);
+    }
     const run = view();
     const text = JSON.stringify(run);
     if (run !== undefined && text !== sentView) {
@@ -116,6 +146,7 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
   }
 
   deps.store.onChange(schedule);
+  deps.refusals.onChange(schedule);
 
   return {
     onEffect(effect, state) {

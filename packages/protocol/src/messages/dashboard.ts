@@ -107,3 +107,17 @@ export type MemberStatuses = z.infer<typeof MemberStatuses>;
 /** Every logged round so far, on connect; then one `round-log` per round. */
 export const RoundHistory = z.strictObject({ lines: z.array(RoundLogLine).max(1_000_000) });
 export type RoundHistory = z.infer<typeof RoundHistory>;
+
+/** At most this many distinct refusal codes are kept; further ones are counted under "other". */
+export const MAX_REFUSAL_CODES = 64;
+
+/** Everything the coordinator refused on its sockets since it started, whoever sent it (joined or not): every `error`
+ * message, every refused chunk acknowledgement, every refused handshake or connection, every connection closed for a
+ * malformed or oversized packet. On connect and whenever it changes (batched like the deltas). */
+export const RefusalCounts = z.strictObject({
+  total: z.number().int().nonnegative(),
+  byCode: z
+    .record(z.string().max(64), z.number().int().nonnegative())
+    .refine((codes) => Object.keys(codes).length <= MAX_REFUSAL_CODES, "too many refusal codes"),
+});
+export type RefusalCounts = z.infer<typeof RefusalCounts>;
