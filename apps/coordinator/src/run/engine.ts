@@ -3,12 +3,16 @@
 // the run directory). Nothing here decides anything the machine could decide.
 import {
   encodeUpdate,
+  type ControlAction,
+  type ControlAck,
   type IdentitySnapshot,
   type RoundLogLine,
   type RunView,
   type RunState as WireRunState,
 } from "@airlora/protocol";
 import {
+  acceptedControls,
+  controlRefusal,
   createRun,
   readyParticipants,
   step,
@@ -48,6 +52,8 @@ export interface RunEngine {
   readonly run: PreparedRun;
   state(): RunState;
   dispatch(event: RunEvent): void;
+  /** An admin's control: refused with the machine's reason, or fed to the machine as a `control` event. */
+  control(action: ControlAction): ControlAck;
   /** The published global adapter of a round (dense fp32 codec bytes), while it is recent. */
   globalOf(round: number): Resource | undefined;
   lines(): readonly RoundLogLine[];
@@ -241,6 +247,7 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
   }
 
   const wireState = (): WireRunState => {
+    if (state.paused && state.stage !== "done") return "paused";
     switch (state.stage) {
       case "waiting":
         return "waiting";
@@ -259,6 +266,13 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
     run,
     state: () => state,
     dispatch,
+    control: (action) => {
+      const refusal = controlRefusal(state, action);
+      if (refusal !== undefined) return { ok: false, code: refusal.code, reason: refusal.reason };
+      ports.log.info("run.control", { action });
+      dispatch({ type: "control", action, now: ports.now() });
+      return { ok: true, action };
+    },
     globalOf: (round) => globals.get(round),
     lines: () => lines,
     summary: () => summary,
@@ -274,6 +288,10 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
       rule: run.settings.rule,
       scheduler: run.settings.scheduler,
       minClients: run.settings.minClients,
+      startClients: run.config.startClients,
+      paused: state.paused,
+      stopped: state.stoppedAt !== undefined,
+      controls: acceptedControls(state),
       latencyBudgetMs: run.settings.latencyBudgetMs,
       uplinkBps: run.settings.uplinkBps,
       rank: state.rank ?? null,
@@ -291,6 +309,13 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
 
 function activityOf(state: RunState): string {
   const ready = readyParticipants(state).length;
+  if (state.stoppedAt !== undefined && state.stage !== "done") return "stopped: waiting for the last evaluations";
+  if (state.stoppedAt !== undefined) return "stopped by the admin: results and exports stay available";
+  if (state.paused) {
+    return state.active === undefined
+      ? "paused: no round starts until resume"
+      : `paused: round ${state.active.round} finishes, no new round starts until resume`;
+  }
   switch (state.stage) {
     case "waiting":
       return `waiting for ${state.config.minClients} ready participants (${ready} ready)`;

@@ -1,17 +1,23 @@
-// The /dashboard namespace (docs/protocol.md): observers holding the admin token get the whole picture on connect
-// (clients, run, round history), then only changes: clients and member statuses batched every BATCH_MS with just
-// the rows that changed, round starts and round log lines as they happen. Observers send nothing; anything they
-// send is refused like on /client.
+// The /dashboard namespace (docs/protocol.md section 7): observers holding the admin token get the whole picture on
+// connect (join URL and QR code, clients, run, round history), then only changes: clients and member statuses
+// batched every BATCH_MS with just the rows that changed, round starts and round log lines as they happen. The one
+// message an observer may send is `control` (start / pause / resume / stop), answered in its acknowledgement;
+// anything else is refused like on /client.
 import type { Namespace } from "socket.io";
-import type {
-  ClientSummary,
-  ClientsDelta,
-  ClientsSnapshot,
-  ErrorMessage,
-  MemberStatuses,
-  RoundHistory,
-  RoundStarted,
-  RunView,
+import {
+  ControlRequest,
+  deviceOf,
+  parseMessage,
+  type ClientSummary,
+  type ClientsDelta,
+  type ClientsSnapshot,
+  type ControlAck,
+  type ErrorMessage,
+  type JoinInfo,
+  type MemberStatuses,
+  type RoundHistory,
+  type RoundStarted,
+  type RunView,
 } from "@airlora/protocol";
 import type { Effect, Participant, RunState } from "@airlora/rounds";
 import type { AccessGuard } from "../security/access-guard";
@@ -39,6 +45,8 @@ export interface DashboardFeed {
   onEffect(effect: Effect, state: RunState): void;
   /** Something outside the engine changed (the run became ready). */
   runChanged(): void;
+  /** The join URL is known (once the server listens): sent to every observer now and on every later connect. */
+  setJoin(join: JoinInfo): void;
   close(): void;
 }
 
@@ -62,8 +70,10 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
   let statuses: MemberStatuses["changes"] = [];
   let statusRound = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let join: JoinInfo | undefined;
 
   nsp.on("connection", (socket) => {
+    if (join !== undefined) socket.emit("join-info", join);
     const registry = deps.store.get();
     const current = participants();
     socket.emit("clients", {
@@ -72,7 +82,32 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
     const run = view();
     if (run !== undefined) socket.emit("run", run);
     socket.emit("round-history", { lines: [...(deps.engine()?.lines() ?? [])] } satisfies RoundHistory);
+    socket.on("control", (...args: unknown[]) => {
+      const ack = args.at(-1);
+      const answer = (reply: ControlAck): void => {
+        if (typeof ack === "function") (ack as (reply: ControlAck) => void)(reply);
+      };
+      const request = parseMessage(ControlRequest, args[0]);
+      if (!request.ok) {
+        answer({ ok: false, code: "bad-message", reason: request.error.reason });
+        return;
+      }
+      const engine = deps.engine();
+      if (engine === undefined) {
+        answer({ ok: false, code: "preparing", reason: "the run is still being prepared" });
+        return;
+      }
+      const reply = engine.control(request.value.action);
+      deps.log.info("dashboard.control", {
+        action: request.value.action,
+        ok: reply.ok,
+        ...(reply.ok ? {} : { reason: reply.reason }),
+      });
+      answer(reply);
+      schedule();
+    });
     socket.onAny((event: unknown) => {
+      if (event === "control") return;
       const name = typeof event === "string" ? event.slice(0, 100) : "(not a string)";
       socket.emit("error", {
         code: "unknown-message",
@@ -165,6 +200,10 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
       }
     },
     runChanged: schedule,
+    setJoin: (info) => {
+      join = info;
+      nsp.emit("join-info", info);
+    },
     close: () => {
       if (timer !== undefined) clearTimeout(timer);
     },
@@ -179,6 +218,7 @@ function summaryOf(record: ClientRecord, participant: Participant | undefined): 
     backend: record.backend,
     probe: [...record.probe],
     userAgent: record.userAgent,
+    device: deviceOf(record.userAgent),
     joinedAt: record.joinedAt,
     lastSeenAt: record.lastSeenAt,
     invalidMessages: record.invalidMessages,
