@@ -212,6 +212,9 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
             dashboard.onEffect(effect, state);
             for (const listener of effectListeners) listener(effect, state);
           },
+          onStep: () => {
+            dashboard.runChanged();
+          },
         },
       },
       start.value,

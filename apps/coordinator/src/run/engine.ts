@@ -28,6 +28,8 @@ import type { PreparedRun, Resource } from "./prepare-run";
 
 export interface RunObservers {
   onEffect(effect: Effect, state: RunState): void;
+  /** After every event, effects or not (a participant becoming ready changes what the dashboard offers). */
+  onStep?(state: RunState): void;
 }
 
 export interface EnginePorts {
@@ -87,6 +89,7 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
         const result = step(state, next);
         state = result.state;
         for (const effect of result.effects) perform(effect);
+        ports.observers.onStep?.(state);
       }
     } finally {
       busy = false;
@@ -318,7 +321,9 @@ function activityOf(state: RunState): string {
   }
   switch (state.stage) {
     case "waiting":
-      return `waiting for ${state.config.minClients} ready participants (${ready} ready)`;
+      return state.waitsForStart && state.config.startClients > state.config.minClients
+        ? `waiting for ${state.config.startClients} ready participants (${ready} ready; start now needs ${state.config.minClients})`
+        : `waiting for ${state.config.minClients} ready participants (${ready} ready)`;
     case "running":
       return state.active === undefined
         ? "between rounds"
