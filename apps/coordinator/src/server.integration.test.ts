@@ -5,6 +5,9 @@ import { io, type Socket } from "socket.io-client";
 import {
   ClientsDelta,
   ClientsSnapshot,
+  ControlAck,
+  JoinInfo,
+  RunView,
   ErrorMessage,
   Health,
   type Hello,
@@ -162,6 +165,32 @@ describe("coordinator", () => {
     expect(rows.reduce((s, n) => s + n, 0)).toBeLessThanOrEqual(20);
     expect(initial.clients.length).toBeGreaterThanOrEqual(0);
     for (const { socket } of joined) socket.disconnect();
+  });
+
+  it("gives a dashboard the join URL with its QR code and takes controls with an answer in the acknowledgement", async () => {
+    const dashboard = connect("/dashboard", ADMIN);
+    const info = JoinInfo.parse(await next(dashboard, "join-info"));
+    expect(new URL(info.joinUrl).searchParams.get("token")).toBe(JOIN);
+    expect(info.qrSvg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/u);
+    const views: RunView[] = [];
+    dashboard.on("run", (payload: unknown) => views.push(RunView.parse(payload)));
+    const control = async (payload: unknown): Promise<ControlAck> =>
+      ControlAck.parse(await dashboard.timeout(5000).emitWithAck("control", payload));
+    expect(await control({ action: "start" })).toMatchObject({ ok: false, code: "below-quorum" });
+    expect(await control({ action: "reboot" })).toMatchObject({ ok: false, code: "bad-message" });
+    expect(await control({ action: "pause" })).toEqual({ ok: true, action: "pause" });
+    await expect
+      .poll(() => views.at(-1))
+      .toMatchObject({ state: "paused", paused: true, controls: ["resume", "stop"] });
+    expect((await health()).state).toBe("paused");
+    expect(await control({ action: "pause" })).toMatchObject({ ok: false, code: "paused" });
+    expect(await control({ action: "resume" })).toEqual({ ok: true, action: "resume" });
+    await expect.poll(() => views.at(-1)).toMatchObject({ state: "waiting", paused: false });
+    // The participants' namespace knows no such message.
+    const { socket } = await join();
+    const refused = next(socket, "error");
+    socket.emit("control", { action: "stop" });
+    expect(ErrorMessage.parse(await refused).code).toBe("unknown-message");
   });
 
   it("keeps the admin API behind the admin token and the run's files behind the join token", async () => {

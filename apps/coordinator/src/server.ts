@@ -4,11 +4,13 @@
 import { createServer, type RequestListener, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import QRCode from "qrcode";
 import { Server as SocketServer } from "socket.io";
 import { fail, ok, type Result } from "@airlora/core";
 import { PRESETS, TASK_CLASSES, adapterSpecFor } from "@airlora/model";
 import { PROTOCOL_VERSION, type Health, type RunView } from "@airlora/protocol";
 import { isTerminal, restoreRun, type Effect, type RunState } from "@airlora/rounds";
+import { coordinatorUrls } from "./announce";
 import { createClientStore, type ClientStore } from "./clients/client-store";
 import { connectedCount, expireAway, identitiesOf, restoreRegistry } from "./clients/registry";
 import type { CoordinatorConfig } from "./config";
@@ -71,6 +73,10 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
     rule: settings.rule,
     scheduler: settings.scheduler,
     minClients: settings.minClients,
+    startClients: settings.startClients,
+    paused: false,
+    stopped: false,
+    controls: [],
     latencyBudgetMs: settings.latencyBudgetMs,
     uplinkBps: settings.uplinkBps,
     rank: null,
@@ -175,6 +181,15 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
   });
   const port = (http.address() as AddressInfo).port;
   log.info("coordinator.listening", { host: config.host, port, version: VERSION });
+  // The dashboard shows the join URL as text and as a QR code, drawn here so the page needs no QR library.
+  const { join } = coordinatorUrls(
+    config.host,
+    port,
+    config.joinToken,
+    config.adminToken,
+    config.tls === undefined ? "http" : "https",
+  );
+  dashboard.setJoin({ joinUrl: join, qrSvg: await QRCode.toString(join, { type: "svg", errorCorrectionLevel: "M" }) });
 
   const versions = { airlora: VERSION, protocol: String(PROTOCOL_VERSION), node: process.version };
   const onStage = (stage: string): void => {
@@ -208,6 +223,9 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
           onEffect: (effect, state) => {
             dashboard.onEffect(effect, state);
             for (const listener of effectListeners) listener(effect, state);
+          },
+          onStep: () => {
+            dashboard.runChanged();
           },
         },
       },

@@ -53,6 +53,11 @@ export {
 export {
   ClientSummary,
   ClientsDelta,
+  CONTROL_ACTIONS,
+  ControlAck,
+  ControlAction,
+  ControlRequest,
+  JoinInfo,
   ClientsSnapshot,
   MEMBER_STAGES,
   MemberStatus,
@@ -72,4 +77,5 @@ export {
   RunCheckpointState,
   Stage1Snapshot,
 } from "./messages/run-checkpoint";
+export { DEVICE_KINDS, DeviceInfo, DeviceKind, deviceOf } from "./device";
 export * from "./codec/index";

@@ -1,7 +1,7 @@
 // What the shell feeds the machine (docs/rounds.md). Every event carries the time it happened; the machine reads no
 // clock. Payloads are already schema-checked by the shell (protocol), but nothing here is trusted beyond that.
 import type { BackendName } from "@airlora/core";
-import type { Progress, RoundEvaluation, RoundReport } from "@airlora/protocol";
+import type { ControlAction, Progress, RoundEvaluation, RoundReport } from "@airlora/protocol";
 
 export type RunEvent =
   /** A participant finished its join-time uplink probe and loaded model and shard (again, after a reconnect). */
@@ -45,4 +45,6 @@ export type RunEvent =
       readonly separationGap?: number | null;
       readonly note?: string;
       readonly now: number;
-    };
+    }
+  /** An admin's start / pause / resume / stop (control.ts); one the run does not accept changes nothing. */
+  | { readonly type: "control"; readonly action: ControlAction; readonly now: number };

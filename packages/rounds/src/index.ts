@@ -1,6 +1,7 @@
 // @airlora/rounds: the run and round state machine (docs/rounds.md). Start at machine.ts.
 export { candidateRanks, checkRunConfig, specForRank, type PilotRecord, type RunConfig } from "./config";
 export type { RunEvent } from "./events";
+export { acceptedControls, controlRefusal, type ControlRefusal } from "./control";
 export type { Effect, PlannedAssignment, RunSummary } from "./effects";
 export { step } from "./machine";
 export {

@@ -1,6 +1,7 @@
 // The run's one transition function (docs/rounds.md): step(state, event) -> { state, effects }. Pure: no clock, no
 // I/O, no mutation; the coordinator (and the simulator) feed events in and carry the effects out.
 import { closeRound } from "./close-round";
+import { onControl } from "./control";
 import type { Effect } from "./effects";
 import type { RunEvent } from "./events";
 import { onDownloaded, onParticipantLeft, onParticipantReady, onProgress } from "./participants";
@@ -36,6 +37,8 @@ export function step(state: RunState, event: RunEvent): Step<Effect> {
       };
       return flushPending({ ...state, pending: withEntry(state.pending, event.round, entry) });
     }
+    case "control":
+      return onControl(state, event.action, event.now);
     default:
       return event satisfies never;
   }

@@ -10,9 +10,10 @@ import { chooseRunRank } from "./stage1";
 import { readyParticipants, type ActiveRound, type Member, type MemberPlan, type RunState, type Step } from "./state";
 import type { AdapterShape, RoundPhase } from "@airlora/protocol";
 
-/** Starts the next round if the run may and enough participants are ready; otherwise the run waits. */
+/** Starts the next round if the run may (not paused, not finishing) and enough participants are ready; otherwise
+ * the run waits. */
 export function maybeStartRound(state: RunState, now: number): Step<Effect> {
-  if (state.active !== undefined || state.stage === "finishing" || state.stage === "done")
+  if (state.active !== undefined || state.paused || state.stage === "finishing" || state.stage === "done")
     return { state, effects: [] };
   const ready = readyParticipants(state);
   const needed = state.waitsForStart ? state.config.startClients : state.config.minClients;

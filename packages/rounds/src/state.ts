@@ -121,6 +121,10 @@ export interface RunState {
   /** The next member round is the first of this process (a new run, or a resumed one): it waits for startClients
    * ready participants, later ones for minClients. */
   readonly waitsForStart: boolean;
+  /** An admin paused the run (control.ts): the round in flight finishes, no new one starts until `resume`. */
+  readonly paused: boolean;
+  /** When an admin stopped the run: it finishes without its remaining rounds. */
+  readonly stoppedAt: number | undefined;
 }
 
 /** One event's outcome: the next state and what the shell must do. */
@@ -148,6 +152,8 @@ export function createRun(config: RunConfig, pilot: PilotRecord | undefined): Ru
     totals: { loraRounds: 0, latencyMsSum: 0, bytesUp: 0, bytesDense: 0, submitted: 0 },
     startedAt: undefined,
     waitsForStart: true,
+    paused: false,
+    stoppedAt: undefined,
   };
 }
 

@@ -3,12 +3,16 @@
 // the run directory). Nothing here decides anything the machine could decide.
 import {
   encodeUpdate,
+  type ControlAction,
+  type ControlAck,
   type IdentitySnapshot,
   type RoundLogLine,
   type RunView,
   type RunState as WireRunState,
 } from "@airlora/protocol";
 import {
+  acceptedControls,
+  controlRefusal,
   createRun,
   readyParticipants,
   step,
@@ -24,6 +28,8 @@ import type { PreparedRun, Resource } from "./prepare-run";
 
 export interface RunObservers {
   onEffect(effect: Effect, state: RunState): void;
+  /** After every event, effects or not (a participant becoming ready changes what the dashboard offers). */
+  onStep?(state: RunState): void;
 }
 
 export interface EnginePorts {
@@ -48,6 +54,8 @@ export interface RunEngine {
   readonly run: PreparedRun;
   state(): RunState;
   dispatch(event: RunEvent): void;
+  /** An admin's control: refused with the machine's reason, or fed to the machine as a `control` event. */
+  control(action: ControlAction): ControlAck;
   /** The published global adapter of a round (dense fp32 codec bytes), while it is recent. */
   globalOf(round: number): Resource | undefined;
   lines(): readonly RoundLogLine[];
@@ -81,6 +89,7 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
         const result = step(state, next);
         state = result.state;
         for (const effect of result.effects) perform(effect);
+        ports.observers.onStep?.(state);
       }
     } finally {
       busy = false;
@@ -241,6 +250,7 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
   }
 
   const wireState = (): WireRunState => {
+    if (state.paused && state.stage !== "done") return "paused";
     switch (state.stage) {
       case "waiting":
         return "waiting";
@@ -259,6 +269,13 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
     run,
     state: () => state,
     dispatch,
+    control: (action) => {
+      const refusal = controlRefusal(state, action);
+      if (refusal !== undefined) return { ok: false, code: refusal.code, reason: refusal.reason };
+      ports.log.info("run.control", { action });
+      dispatch({ type: "control", action, now: ports.now() });
+      return { ok: true, action };
+    },
     globalOf: (round) => globals.get(round),
     lines: () => lines,
     summary: () => summary,
@@ -274,6 +291,10 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
       rule: run.settings.rule,
       scheduler: run.settings.scheduler,
       minClients: run.settings.minClients,
+      startClients: run.config.startClients,
+      paused: state.paused,
+      stopped: state.stoppedAt !== undefined,
+      controls: acceptedControls(state),
       latencyBudgetMs: run.settings.latencyBudgetMs,
       uplinkBps: run.settings.uplinkBps,
       rank: state.rank ?? null,
@@ -291,9 +312,18 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
 
 function activityOf(state: RunState): string {
   const ready = readyParticipants(state).length;
+  if (state.stoppedAt !== undefined && state.stage !== "done") return "stopped: waiting for the last evaluations";
+  if (state.stoppedAt !== undefined) return "stopped by the admin: results and exports stay available";
+  if (state.paused) {
+    return state.active === undefined
+      ? "paused: no round starts until resume"
+      : `paused: round ${state.active.round} finishes, no new round starts until resume`;
+  }
   switch (state.stage) {
     case "waiting":
-      return `waiting for ${state.config.minClients} ready participants (${ready} ready)`;
+      return state.waitsForStart && state.config.startClients > state.config.minClients
+        ? `waiting for ${state.config.startClients} ready participants (${ready} ready; start now needs ${state.config.minClients})`
+        : `waiting for ${state.config.minClients} ready participants (${ready} ready)`;
     case "running":
       return state.active === undefined
         ? "between rounds"

@@ -1,18 +1,24 @@
-// The /dashboard namespace (docs/protocol.md): observers holding the admin token get the whole picture on connect
-// (clients, run, round history, refusals), then only changes: clients and member statuses batched every BATCH_MS
-// with just the rows that changed, the run-wide refusal counts when they grew, round starts and round log lines as
-// they happen. Observers send nothing; anything they send is refused and counted like on /client.
+// The /dashboard namespace (docs/protocol.md section 7): observers holding the admin token get the whole picture on
+// connect (join URL and QR code, clients, run, round history, refusals), then only changes: clients and member
+// statuses batched every BATCH_MS with just the rows that changed, the run-wide refusal counts when they grew, round
+// starts and round log lines as they happen. The one message an observer may send is `control` (start / pause /
+// resume / stop), answered in its acknowledgement; anything else is refused and counted like on /client.
 import type { Namespace } from "socket.io";
-import type {
-  ClientSummary,
-  ClientsDelta,
-  ClientsSnapshot,
-  ErrorMessage,
-  MemberStatuses,
-  RefusalCounts,
-  RoundHistory,
-  RoundStarted,
-  RunView,
+import {
+  ControlRequest,
+  deviceOf,
+  parseMessage,
+  type ClientSummary,
+  type ClientsDelta,
+  type ClientsSnapshot,
+  type ControlAck,
+  type ErrorMessage,
+  type JoinInfo,
+  type MemberStatuses,
+  type RefusalCounts,
+  type RoundHistory,
+  type RoundStarted,
+  type RunView,
 } from "@airlora/protocol";
 import type { Effect, Participant, RunState } from "@airlora/rounds";
 import type { AccessGuard } from "../security/access-guard";
@@ -43,6 +49,8 @@ export interface DashboardFeed {
   onEffect(effect: Effect, state: RunState): void;
   /** Something outside the engine changed (the run became ready). */
   runChanged(): void;
+  /** The join URL is known (once the server listens): sent to every observer now and on every later connect. */
+  setJoin(join: JoinInfo): void;
   close(): void;
 }
 
@@ -68,8 +76,10 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
   let statuses: MemberStatuses["changes"] = [];
   let statusRound = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let join: JoinInfo | undefined;
 
   nsp.on("connection", (socket) => {
+    if (join !== undefined) socket.emit("join-info", join);
     const registry = deps.store.get();
     const current = participants();
     socket.emit("clients", {
@@ -80,7 +90,34 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
     socket.emit("round-history", { lines: [...(deps.engine()?.lines() ?? [])] } satisfies RoundHistory);
     socket.emit("refusals", deps.refusals.read());
     let refused = 0;
+    socket.on("control", (...args: unknown[]) => {
+      if (!socket.connected) return;
+      const ack = args.at(-1);
+      const answer = (reply: ControlAck): void => {
+        if (typeof ack === "function") (ack as (reply: ControlAck) => void)(reply);
+      };
+      const request = parseMessage(ControlRequest, args[0]);
+      if (!request.ok) {
+        deps.refusals.count("bad-message");
+        answer({ ok: false, code: "bad-message", reason: request.error.reason });
+        return;
+      }
+      const engine = deps.engine();
+      if (engine === undefined) {
+        answer({ ok: false, code: "preparing", reason: "the run is still being prepared" });
+        return;
+      }
+      const reply = engine.control(request.value.action);
+      deps.log.info("dashboard.control", {
+        action: request.value.action,
+        ok: reply.ok,
+        ...(reply.ok ? {} : { reason: reply.reason }),
+      });
+      answer(reply);
+      schedule();
+    });
     socket.onAny((event: unknown) => {
+      if (event === "control") return;
       if (!socket.connected) return; // read before the socket was cut off
       const name = typeof event === "string" ? event.slice(0, 100) : "(not a string)";
       refused += 1;
@@ -196,6 +233,10 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
       }
     },
     runChanged: schedule,
+    setJoin: (info) => {
+      join = info;
+      nsp.emit("join-info", info);
+    },
     close: () => {
       if (timer !== undefined) clearTimeout(timer);
     },
@@ -210,6 +251,7 @@ function summaryOf(record: ClientRecord, participant: Participant | undefined): 
     backend: record.backend,
     probe: [...record.probe],
     userAgent: record.userAgent,
+    device: deviceOf(record.userAgent),
     joinedAt: record.joinedAt,
     lastSeenAt: record.lastSeenAt,
     invalidMessages: record.invalidMessages,

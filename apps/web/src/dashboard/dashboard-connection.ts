@@ -1,12 +1,19 @@
-// The dashboard's socket: joins /dashboard with the admin token and hands validated snapshots to the page.
+// The dashboard's socket: joins /dashboard with the admin token, hands validated snapshots to the page, and sends
+// the admin's controls (answered in the acknowledgement).
 import { io, type Socket } from "socket.io-client";
 import {
   type ClientSummary,
   ClientsDelta,
   ClientsSnapshot,
+  ControlAck,
+  type ControlAction,
+  JoinInfo,
+  MemberStatuses,
+  type MemberStatus,
   parseMessage,
   RoundHistory,
   RoundLogLine,
+  RoundStarted,
   RunView,
 } from "@airlora/protocol";
 
@@ -25,9 +32,25 @@ export interface DashboardConnectionOptions {
   /** Every round logged so far, in order. */
   readonly onRounds: (lines: readonly RoundLogLine[]) => void;
   readonly onBadMessage: (reason: string) => void;
+  readonly onJoin: (join: JoinInfo) => void;
+  /** The round in flight: who is in it and each member's latest status. */
+  readonly onLiveRound: (round: LiveRound) => void;
 }
 
-export function connectDashboard(options: DashboardConnectionOptions): Socket {
+export interface LiveRound {
+  readonly started: RoundStarted;
+  readonly statuses: ReadonlyMap<string, MemberStatus>;
+}
+
+export interface DashboardConnection {
+  readonly socket: Socket;
+  /** Asks the coordinator for start / pause / resume / stop; resolves with its answer (or a timeout refusal). */
+  control(action: ControlAction): Promise<ControlAck>;
+}
+
+const CONTROL_TIMEOUT_MS = 10_000;
+
+export function connectDashboard(options: DashboardConnectionOptions): DashboardConnection {
   const socket = io("/dashboard", { auth: { token: options.adminToken }, transports: ["websocket"] });
   options.onLink({ kind: "connecting" });
   socket.on("connect", () => {
@@ -81,6 +104,33 @@ export function connectDashboard(options: DashboardConnectionOptions): Socket {
     rounds = [...rounds.filter((l) => l.round !== line.value.round), line.value];
     options.onRounds(rounds);
   });
+  socket.on("join-info", (payload: unknown) => {
+    const join = parseMessage(JoinInfo, payload);
+    if (join.ok) options.onJoin(join.value);
+    else options.onBadMessage(join.error.reason);
+  });
+  let live: LiveRound | undefined;
+  socket.on("round-started", (payload: unknown) => {
+    const started = parseMessage(RoundStarted, payload);
+    if (!started.ok) {
+      options.onBadMessage(started.error.reason);
+      return;
+    }
+    live = { started: started.value, statuses: new Map(started.value.members.map((m) => [m.clientId, "assigned"])) };
+    options.onLiveRound(live);
+  });
+  socket.on("member-statuses", (payload: unknown) => {
+    const batch = parseMessage(MemberStatuses, payload);
+    if (!batch.ok) {
+      options.onBadMessage(batch.error.reason);
+      return;
+    }
+    if (live?.started.round !== batch.value.round) return;
+    const statuses = new Map(live.statuses);
+    for (const change of batch.value.changes) statuses.set(change.clientId, change.status);
+    live = { started: live.started, statuses };
+    options.onLiveRound(live);
+  });
   socket.on("connect_error", (error: Error) => {
     options.onLink(
       socket.active ? { kind: "lost", reason: error.message } : { kind: "refused", reason: error.message },
@@ -89,5 +139,16 @@ export function connectDashboard(options: DashboardConnectionOptions): Socket {
   socket.on("disconnect", (reason) => {
     options.onLink({ kind: "lost", reason });
   });
-  return socket;
+  return {
+    socket,
+    control: async (action) => {
+      try {
+        const reply: unknown = await socket.timeout(CONTROL_TIMEOUT_MS).emitWithAck("control", { action });
+        const ack = parseMessage(ControlAck, reply);
+        return ack.ok ? ack.value : { ok: false, code: "bad-message", reason: ack.error.reason };
+      } catch {
+        return { ok: false, code: "timeout", reason: "the coordinator did not answer" };
+      }
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { RoundLogLine, RoundPhase, SchedulerName } from "./round-log";
 import { MemberOutcome } from "./round";
 import { PresetName, RuleName, TaskName } from "./session";
 import { RunState } from "./health";
+import { DeviceInfo } from "../device";
 
 export const ClientSummary = z.strictObject({
   clientId: ClientId,
@@ -15,7 +16,9 @@ export const ClientSummary = z.strictObject({
   ready: z.boolean(),
   backend: BackendName.nullable(),
   probe: z.array(BackendAttempt).max(8),
+  /** The raw user agent of its hello, and what the coordinator reads from it (device.ts). */
   userAgent: z.string().max(512),
+  device: DeviceInfo,
   joinedAt: z.number().int().nonnegative(),
   lastSeenAt: z.number().int().nonnegative(),
   invalidMessages: z.number().int().nonnegative(),
@@ -39,6 +42,32 @@ export const ClientsDelta = z.strictObject({
 });
 export type ClientsDelta = z.infer<typeof ClientsDelta>;
 
+/** What an admin may ask of the run (docs/rounds.md section 8): `start` the first round now with the ready
+ * participants (at least --min-clients, even below --start-clients), `pause` (the round in flight finishes, no new
+ * one starts), `resume`, `stop` (close the round in flight now as if its deadline came and finish the run). */
+export const CONTROL_ACTIONS = ["start", "pause", "resume", "stop"] as const;
+export const ControlAction = z.enum(CONTROL_ACTIONS);
+export type ControlAction = z.infer<typeof ControlAction>;
+
+/** dashboard -> coordinator, `control`, with an acknowledgement callback. */
+export const ControlRequest = z.strictObject({ action: ControlAction });
+export type ControlRequest = z.infer<typeof ControlRequest>;
+
+/** The acknowledgement of a `control`: done, or why not (nothing changed then). */
+export const ControlAck = z.discriminatedUnion("ok", [
+  z.strictObject({ ok: z.literal(true), action: ControlAction }),
+  z.strictObject({ ok: z.literal(false), code: z.string().max(64), reason: z.string().max(2000) }),
+]);
+export type ControlAck = z.infer<typeof ControlAck>;
+
+/** On connect: where participants join. A secret (it holds the join token), so only on the admin namespace. */
+export const JoinInfo = z.strictObject({
+  joinUrl: z.string().max(2048),
+  /** The join URL as a QR code, an SVG document (the coordinator draws it: the page needs no QR library). */
+  qrSvg: z.string().max(500_000),
+});
+export type JoinInfo = z.infer<typeof JoinInfo>;
+
 /** The run as a whole: on connect and whenever it changes. */
 export const RunView = z.strictObject({
   runId: z.string().max(64),
@@ -50,6 +79,13 @@ export const RunView = z.strictObject({
   rule: RuleName,
   scheduler: SchedulerName,
   minClients: z.number().int().positive(),
+  startClients: z.number().int().positive(),
+  /** An admin paused it: the round in flight (if any) finishes, no new one starts until `resume`. */
+  paused: z.boolean(),
+  /** An admin stopped it: it is finishing or done without all its rounds. */
+  stopped: z.boolean(),
+  /** The control actions the run accepts right now. */
+  controls: z.array(ControlAction).max(4),
   latencyBudgetMs: DurationMs,
   uplinkBps: z.number().positive(),
   /** The LoRA rank TSFA stage 1 chose (null until the run starts) and why. */
