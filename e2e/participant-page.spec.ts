@@ -89,6 +89,16 @@ async function adminJson(path: string): Promise<unknown> {
   return response.json();
 }
 
+/** What a phone does when another app comes to the front: the page's visibility changes (Playwright keeps headless
+ * pages visible, so the change is made in the page the way the browser would report it). */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((value) => {
+    const doc = (globalThis as unknown as { document: EventTarget }).document;
+    Object.defineProperty(doc, "hidden", { configurable: true, get: () => value });
+    doc.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}
+
 async function noHorizontalOverflow(page: Page): Promise<void> {
   const widths = await page.evaluate(() => {
     const root = (
@@ -137,8 +147,15 @@ test("two phones train a run to its end in their workers; a rejoin downloads nei
     expect(rejoinCacheBytes).toBe(firstNetworkBytes);
   });
 
+  // The Pixel goes into the background before the run starts and comes back once its round 0 is decided.
+  await setHidden(pixel.page, true);
+  await expect(pixel.page.getByTestId("visibility")).toHaveAttribute("data-hidden", "true");
   const iphone = await openParticipant(browser, phone("iPhone 14"));
   const phones = [pixel, iphone];
+  await expect(pixel.page.locator('[data-testid="round"][data-round="0"]')).toHaveAttribute("data-stage", "submitted", {
+    timeout: 120_000,
+  });
+  await setHidden(pixel.page, false);
   await test.step(`both phones train round 0 (probe) and ${String(ROUNDS)} LoRA rounds to the run's end`, async () => {
     for (const { page } of phones) {
       await expect(page.getByTestId("run-finished")).toBeVisible({ timeout: 300_000 });
@@ -168,7 +185,8 @@ test("two phones train a run to its end in their workers; a rejoin downloads nei
       [1, "lora"],
       [2, "lora"],
     ]);
-    const ids = [firstId, await iphone.page.getByTestId("client-id").textContent()].sort();
+    const iphoneId = await iphone.page.getByTestId("client-id").textContent();
+    const ids = [firstId, iphoneId].sort();
     for (const line of lines) {
       expect(line.clients.map((c) => c.id).sort()).toEqual(ids);
       for (const client of line.clients) {
@@ -178,6 +196,12 @@ test("two phones train a run to its end in their workers; a rejoin downloads nei
         expect(client.bytesDown).toBeLessThan(firstNetworkBytes);
       }
     }
+    // The hidden tab is accounted for: round 0 ran while it was in the background, the last round did not.
+    const hiddenIn = (round: number, id: string | null) => lines[round]?.clients.find((c) => c.id === id)?.hidden;
+    expect(hiddenIn(0, firstId)).toBe(true);
+    expect(hiddenIn(ROUNDS, firstId)).toBeUndefined();
+    expect(lines.map((_, round) => hiddenIn(round, iphoneId))).toEqual([undefined, undefined, undefined]);
+    await expect(pixel.page.locator('[data-testid="round"][data-round="0"]').getByTestId("round-hidden")).toBeVisible();
     expect(iphone.runFileRequests).toHaveLength(3);
     expect(pixel.runFileRequests).toHaveLength(3); // still only the first join's
   });

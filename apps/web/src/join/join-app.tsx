@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { BackendName as BackendNameSchema, type BackendName } from "@airlora/protocol";
 import { startParticipantWorker, type ParticipantWorker } from "../worker/participant-worker-client";
 import { openIdentityStore } from "./identity-store";
+import { recallBackend, rememberBackend } from "./backend-memory";
 import {
   initialView,
   isWorking,
@@ -35,18 +36,20 @@ export function JoinApp({ joinToken, search }: { readonly joinToken: string; rea
       if (!effect.live) return;
       const started = startParticipantWorker((reply) => {
         if (reply.type === "identity") identity.save(reply.resumeToken);
+        // A choice made by timing is remembered; a forced one is not (it says nothing about speed).
+        const timed = reply.type === "backend" && reply.rows.some((r) => r.stepMs !== undefined);
+        if (timed && reply.backend !== null) rememberBackend(reply.backend, Date.now(), navigator.userAgent);
         setView((v) => nextView(v, reply));
       });
       worker.current = started;
       const resumeToken = identity.load();
-      const forced = forcedBackend(search);
       started.send({
         type: "start",
         joinToken,
         origin: location.origin,
         hidden: document.hidden,
         ...(resumeToken === undefined ? {} : { resumeToken }),
-        ...(forced === undefined ? {} : { forced }),
+        ...backendRequest(search),
       });
       setView((v) => withVisibility(v, document.hidden));
     })();
@@ -203,8 +206,15 @@ function describe(connection: Connection): readonly ["ok" | "bad" | "wait", stri
   }
 }
 
-/** `?backend=wasm` takes that backend if it works (for comparisons and tests); others are then not timed. */
-function forcedBackend(search: string): BackendName | undefined {
-  const parsed = BackendNameSchema.safeParse(new URLSearchParams(search).get("backend"));
-  return parsed.success ? parsed.data : undefined;
+/** `?backend=wasm` takes that backend if it works (for comparisons and tests), untimed; without it the choice this
+ * device remembers is taken the same way; `?backend=auto` times every backend again. */
+function backendRequest(search: string): { forced?: BackendName; forcedBy?: string } {
+  const asked = new URLSearchParams(search).get("backend");
+  const parsed = BackendNameSchema.safeParse(asked);
+  if (parsed.success) return { forced: parsed.data };
+  if (asked === "auto") return {};
+  const remembered = recallBackend(Date.now(), navigator.userAgent);
+  if (remembered === undefined) return {};
+  const when = new Date(remembered.at).toLocaleString();
+  return { forced: remembered.backend, forcedBy: `the timed choice this device made on ${when}` };
 }

@@ -19,6 +19,8 @@ export const WorkerRequest = z.discriminatedUnion("type", [
     resumeToken: ResumeToken.exactOptional(),
     /** `?backend=`: take this one if it works. */
     forced: BackendName.exactOptional(),
+    /** Why, in words, when it is not `?backend=` (a choice this device remembers). */
+    forcedBy: z.string().max(200).exactOptional(),
     hidden: z.boolean(),
   }),
   z.strictObject({ type: z.literal("visibility"), hidden: z.boolean() }),

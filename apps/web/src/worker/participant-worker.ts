@@ -70,6 +70,7 @@ async function run(start: Extract<WorkerRequest, { type: "start" }>): Promise<vo
   const choice = await chooseBackend({
     preflight: browserPreflights,
     ...(start.forced === undefined ? {} : { forced: start.forced }),
+    ...(start.forcedBy === undefined ? {} : { forcedBy: start.forcedBy }),
     timeStep: () => timeLoraStep(PRESETS.nano, CHOICE_STEP),
   });
   post({ type: "backend", backend: choice.backend, rows: [...choice.rows] });

@@ -49,7 +49,7 @@ describe("backend choice", () => {
     });
     expect(refused.backend).toBe("wasm");
     expect(refused.rows.find((r) => r.backend === "wasm")?.reason).toBe(
-      "the only one that works (?backend=cpu was asked for but no cpu today)",
+      "the only one that works (?backend=cpu asked for cpu but no cpu today)",
     );
   });
 

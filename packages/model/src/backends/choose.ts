@@ -40,6 +40,8 @@ export interface ChooseOptions {
   readonly preflight?: Partial<Record<BackendName, Preflight>>;
   /** Take this one if it works (no timing); if it does not, choose among the others as usual and say so. */
   readonly forced?: BackendName;
+  /** Why it is forced, in words (default: `?backend=<name>`; a page that remembers an earlier choice says so). */
+  readonly forcedBy?: string;
   /** A short LoRA step on the active backend (model/bench/lora-step-bench.ts `timeLoraStep`). */
   readonly timeStep: () => Promise<{ readonly firstStepMs: number; readonly msPerStep: number }>;
   readonly now?: () => number;
@@ -61,24 +63,25 @@ export async function chooseBackend(options: ChooseOptions): Promise<BackendChoi
   });
 
   const forced = probed.find((p) => p.backend === options.forced);
+  const by = options.forcedBy ?? `?backend=${options.forced ?? ""}`;
   if (forced !== undefined && forced.failure === null && (await tf.setBackend(forced.backend))) {
     return {
       backend: forced.backend,
       rows: probed.map((p): BackendRow => {
         if (p.failure !== null) return failed(p, p.failure);
         return p === forced
-          ? { backend: p.backend, verdict: "chosen", probeMs: p.probeMs, reason: `forced by ?backend=${p.backend}` }
+          ? { backend: p.backend, verdict: "chosen", probeMs: p.probeMs, reason: `forced by ${by}` }
           : {
               backend: p.backend,
               verdict: "not-timed",
               probeMs: p.probeMs,
-              reason: `works; ?backend= chose ${forced.backend}`,
+              reason: `works; not timed (${by} chose ${forced.backend})`,
             };
       }),
     };
   }
   const forcedNote =
-    forced === undefined ? "" : ` (?backend=${forced.backend} was asked for but ${forced.failure ?? "failed"})`;
+    forced === undefined ? "" : ` (${by} asked for ${forced.backend} but ${forced.failure ?? "it failed"})`;
 
   const timed: { backend: BackendName; probeMs: number; stepMs: number; firstStepMs: number }[] = [];
   const rows = new Map<BackendName, BackendRow>();
