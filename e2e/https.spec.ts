@@ -64,8 +64,12 @@ test("on a LAN address, --https makes the join page a secure context with WebGPU
   const page = await context.newPage();
   await page.goto(`https://${host}:8443/?token=${JOIN}`);
   expect(await page.evaluate(secureContext)).toBe(true);
-  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "joined", { timeout: 60_000 });
-  await expect(page.getByTestId("backend")).toHaveText("webgpu");
+  // WebGPU works here; the page times it against the other backends and may train on a faster one.
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "joined", { timeout: 150_000 });
+  await expect(page.locator('[data-testid="probe-table"] tr[data-backend="webgpu"]')).toHaveAttribute(
+    "data-ok",
+    "true",
+  );
   // The token left the address bar once the page had read it.
   expect(new URL(page.url()).searchParams.get("token")).toBeNull();
 

@@ -1,4 +1,12 @@
 export { probeBackends, probeOrder, type Preflight, type ProbeOptions, type ProbeReport } from "./backends/probe";
+export {
+  chooseBackend,
+  choiceAttempts,
+  type BackendChoice,
+  type BackendRow,
+  type BackendVerdict,
+  type ChooseOptions,
+} from "./backends/choose";
 export { PRESETS, parameterCount, type ModelConfig, type PresetName } from "./config/model-config";
 export { readSafetensors, writeSafetensors, type NamedTensor, type TensorMap } from "./safetensors/safetensors";
 export { gpt2Shapes, gpt2WeightsFrom, initGpt2Weights } from "./weights/gpt2-layout";
@@ -33,7 +41,15 @@ export { exampleCount, firstWindows, type TrainingExamples } from "./training/tr
 export { fitLinearHead, type FittedHead, type LinearProbeOptions } from "./training/linear-probe";
 export { relativeDifference, stepGradients, type StepGradients } from "./training/step-gradients";
 export { parityFixture, type ParityFixture } from "./training/parity-fixture";
-export { benchLoraStep, benchMatMul, loraStepFlops, type LoraStepFigures } from "./bench/lora-step-bench";
+export {
+  benchLoraStep,
+  benchMatMul,
+  loraStepFlops,
+  loraStepRunner,
+  timeLoraStep,
+  type LoraStepFigures,
+  type LoraStepRunner,
+} from "./bench/lora-step-bench";
 export { benchParticipantStep, type ParticipantStepFigures } from "./bench/participant-step-bench";
 export { PARTICIPANT_TRAINING, type ParticipantTrainingConfig } from "./training/participant-training";
 export { runPilot, type PilotOptions, type PilotResult } from "./training/pilot";

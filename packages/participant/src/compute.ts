@@ -25,7 +25,7 @@ export interface TrainRequest {
   readonly deadlineAt: number;
   readonly now: () => number;
   readonly signal: { readonly aborted: boolean };
-  readonly onStep?: (step: number, steps: number, loss: number) => void;
+  readonly onStep?: (step: number, steps: number, loss: number, tokensPerSec: number) => void;
 }
 
 export interface ParticipantCompute {

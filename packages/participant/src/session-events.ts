@@ -1,11 +1,22 @@
 // What a participant session reports to whoever drives it (a page, a CLI progress line, a test), as a stream.
-import type { MemberOutcome, RoundEvaluation } from "@airlora/protocol";
+import type { MemberOutcome, RoundEvaluation, RoundReport } from "@airlora/protocol";
 
 export type SessionEvent =
   | { readonly type: "connection"; readonly state: "connected" | "disconnected"; readonly reason?: string }
   | { readonly type: "joined"; readonly clientId: string; readonly resumed: boolean }
   | { readonly type: "preparing"; readonly stage: "model" | "shard" | "probe" }
   | { readonly type: "ready"; readonly rows: number; readonly uplinkBps: number; readonly downloadMs: number }
+  /** A round's assignment arrived: what the schedule gave this participant. */
+  | {
+      readonly type: "assigned";
+      readonly round: number;
+      readonly phase: "probe" | "lora";
+      readonly bandwidthShare: number;
+      readonly paceBps: number;
+      readonly byteBudget: number;
+      readonly deadlineMs: number;
+      readonly localSteps: number;
+    }
   | {
       readonly type: "round";
       readonly round: number;
@@ -14,7 +25,11 @@ export type SessionEvent =
       readonly done: number;
       readonly total: number;
       readonly loss?: number;
+      /** Training: tokens per second of the steps so far. */
+      readonly tokensPerSec?: number;
     }
+  /** The report sent with a round's update, and the update's size on the wire (codec bytes). */
+  | { readonly type: "reported"; readonly round: number; readonly report: RoundReport; readonly bytesUp: number }
   | { readonly type: "outcome"; readonly round: number; readonly outcome: MemberOutcome; readonly reason?: string }
   /** Something went wrong; the session carries on unless the coordinator ends it. */
   | { readonly type: "problem"; readonly code: string; readonly reason: string }

@@ -14,6 +14,7 @@ import {
   parseMessage,
   type Hello,
   type Progress,
+  type Visibility,
   type Ready,
   type RoundReport,
 } from "@airlora/protocol";
@@ -44,6 +45,8 @@ export interface SessionOptions {
 export interface ParticipantSession {
   /** Everything the session does, in order; ends when the run is over or the session is stopped. */
   events(): AsyncIterable<SessionEvent>;
+  /** The page went into the background (or came back): told to the coordinator now and after every welcome. */
+  setVisibility(hidden: boolean): void;
   stop(): void;
 }
 
@@ -62,6 +65,13 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
   let current: { round: number; signal: { aborted: boolean } } | undefined;
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
+  /** undefined until the shell says (Node participants have no page and never do). */
+  let hidden: boolean | undefined;
+  /** This connection's hello was welcomed (round messages before that are refused). */
+  let welcomed = false;
+  const sendVisibility = (): void => {
+    if (hidden !== undefined && welcomed) transport.send("visibility", { hidden } satisfies Visibility);
+  };
 
   const emit = (event: SessionEvent): void => {
     stream.push(event);
@@ -83,6 +93,7 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
     if (stopped) return;
     switch (signal.kind) {
       case "connected": {
+        welcomed = false;
         emit({ type: "connection", state: "connected" });
         const resumeToken = options.identity.load();
         const hello: Hello = {
@@ -95,6 +106,7 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
       }
       case "disconnected":
         // The coordinator drops us from any round in flight; finishing its work would be wasted.
+        welcomed = false;
         abortCurrent();
         emit({ type: "connection", state: "disconnected", reason: signal.reason });
         if (!signal.retrying) stop();
@@ -116,8 +128,11 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
           return;
         }
         clientId = welcome.value.clientId;
+        welcomed = true;
         options.identity.save(welcome.value.resumeToken);
         emit({ type: "joined", clientId, resumed: welcome.value.resumed });
+        // Every connection starts without a word on visibility at the coordinator.
+        sendVisibility();
         return;
       }
       case "session": {
@@ -141,6 +156,16 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
         const signal = { aborted: false };
         current = { round: parsed.value.round, signal };
         const assignment = parsed.value;
+        emit({
+          type: "assigned",
+          round: assignment.round,
+          phase: assignment.phase,
+          bandwidthShare: assignment.bandwidthShare,
+          paceBps: assignment.paceBps,
+          byteBudget: assignment.byteBudget,
+          deadlineMs: assignment.deadlineMs,
+          localSteps: assignment.localSteps,
+        });
         enqueue(() => runRound(assignment, receivedAt, signal));
         return;
       }
@@ -270,8 +295,8 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
             deadlineAt: trainingDeadline(assignment, receivedAt),
             now: () => clock.now(),
             signal,
-            onStep: (step, steps, loss) => {
-              tell("training", step, steps, loss);
+            onStep: (step, steps, loss, tokensPerSec) => {
+              tell("training", step, steps, loss, tokensPerSec);
             },
           });
     if (!work.ok) {
@@ -320,6 +345,7 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
       peakBytes: null,
     };
     transport.send("submit", report);
+    emit({ type: "reported", round, report, bytesUp: payload.length });
     emit({ type: "round", round, phase, stage: "submitted", done: payload.length, total: payload.length });
   }
 
@@ -351,8 +377,17 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
   function progressTeller(round: number, phase: "probe" | "lora") {
     let lastStage: Progress["stage"] | undefined;
     let lastSentAt = -Infinity;
-    return (stage: Progress["stage"], done: number, total: number, loss?: number): void => {
-      emit({ type: "round", round, phase, stage, done, total, ...(loss === undefined ? {} : { loss }) });
+    return (stage: Progress["stage"], done: number, total: number, loss?: number, tokensPerSec?: number): void => {
+      emit({
+        type: "round",
+        round,
+        phase,
+        stage,
+        done,
+        total,
+        ...(loss === undefined ? {} : { loss }),
+        ...(tokensPerSec === undefined ? {} : { tokensPerSec }),
+      });
       const now = clock.now();
       if (stage === lastStage && now - lastSentAt < progressIntervalMs) return;
       lastStage = stage;
@@ -370,6 +405,11 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
 
   return {
     events: () => stream.iterate(),
+    setVisibility: (next) => {
+      if (stopped || next === hidden) return;
+      hidden = next;
+      sendVisibility();
+    },
     stop,
   };
 }

@@ -108,7 +108,7 @@ export function createTfjsCompute(): ParticipantCompute {
           deadlineMs: request.deadlineAt,
           now: request.now,
           signal: request.signal,
-          onProgress: (p) => request.onStep?.(p.step, p.steps, p.loss),
+          onProgress: (p) => request.onStep?.(p.step, p.steps, p.loss, p.tokensPerSec),
         }),
       );
       if (!result.ok) return result;

@@ -11,7 +11,7 @@ export type TransportSignal =
   | { readonly kind: "disconnected"; readonly reason: string; readonly retrying: boolean }
   | { readonly kind: "message"; readonly event: string; readonly payload: unknown };
 
-export type OutgoingEvent = "hello" | "ready" | "submit" | "progress";
+export type OutgoingEvent = "hello" | "ready" | "submit" | "progress" | "visibility";
 
 export interface ParticipantTransport {
   /** Sets the one listener for everything the coordinator says; signals arrive in order. */

@@ -11,7 +11,7 @@ export {
   ResumeToken,
   RoundNumber,
 } from "./messages/common";
-export { Hello, Welcome, ERROR_CODES, ErrorCode, ErrorMessage } from "./messages/client";
+export { Hello, Welcome, Visibility, ERROR_CODES, ErrorCode, ErrorMessage } from "./messages/client";
 export {
   LORA_TARGET_NAMES,
   LoraTargetName,

@@ -11,11 +11,15 @@ export type RunEvent =
       readonly dataWeight: number;
       readonly probeUplinkBps: number;
       readonly backend: BackendName | null;
+      /** Its page is in the background (the shell's last word from it); absent: not known to be. */
+      readonly hidden?: boolean;
       readonly now: number;
     }
   /** Its socket closed (or its identity expired): it cannot take part until it is ready again. */
   | { readonly type: "participant-left"; readonly clientId: string; readonly now: number }
   | { readonly type: "progress"; readonly clientId: string; readonly progress: Progress; readonly now: number }
+  /** Its page went into the background (hidden) or came back: a browser may throttle or suspend a hidden tab. */
+  | { readonly type: "visibility"; readonly clientId: string; readonly hidden: boolean; readonly now: number }
   /** A finished upload (the shell reassembled its chunks) and the report that came with it. */
   | {
       readonly type: "submission";

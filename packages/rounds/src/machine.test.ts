@@ -107,6 +107,34 @@ describe("round machine", () => {
     });
   });
 
+  it("logs a member whose page was hidden during the round, and only that round, as hidden", () => {
+    let { state } = drive(createRun(testConfig(), undefined), [ready(A, 0), { ...ready(B, 1), hidden: true }]);
+    // Round 0 starts with B already in the background; A goes into the background while it works.
+    // Both come back before round 0 closes (round 1 starts as it closes); being visible again does not unmark them.
+    state = drive(state, [
+      { type: "visibility", clientId: A, hidden: true, now: 50 },
+      { type: "visibility", clientId: A, hidden: false, now: 60 },
+      { type: "visibility", clientId: B, hidden: false, now: 60 },
+    ]).state;
+    let result = completeRound(state, 100, 0.7);
+    const [probeLine] = effectsOf(result.effects, "log-round");
+    expect(probeLine?.line.clients.map((c) => [c.id, c.hidden])).toEqual([
+      [A, true],
+      [B, true],
+    ]);
+    // In round 1, B hides only after it submitted, which does not count.
+    state = result.state;
+    state = drive(state, [submit(state, B, 200, 1), { type: "visibility", clientId: B, hidden: true, now: 210 }]).state;
+    result = completeRound(state, 300, 0.8);
+    const [loraLine] = effectsOf(result.effects, "log-round");
+    expect(loraLine?.line.round).toBe(1);
+    expect(loraLine?.line.clients.map((c) => [c.id, c.hidden])).toEqual([
+      [A, undefined],
+      [B, undefined],
+    ]);
+    expect(RoundLogLine.safeParse({ ...probeLine?.line, eval: null }).success).toBe(true);
+  });
+
   it("marks a member still training at the deadline late, aggregates the rest, and tells it", () => {
     let { state } = drive(started().state, [ready(C, 2)]);
     state = completeRound(state, 100, 0.7).state;

@@ -4,7 +4,7 @@ import { closeRound } from "./close-round";
 import { onControl } from "./control";
 import type { Effect } from "./effects";
 import type { RunEvent } from "./events";
-import { onDownloaded, onParticipantLeft, onParticipantReady, onProgress } from "./participants";
+import { onDownloaded, onParticipantLeft, onParticipantReady, onProgress, onVisibility } from "./participants";
 import { flushPending } from "./pending";
 import { maybeStartRound } from "./start-round";
 import { isTerminal, withEntry, type RunState, type Step } from "./state";
@@ -20,6 +20,8 @@ export function step(state: RunState, event: RunEvent): Step<Effect> {
       return onProgress(state, event);
     case "downloaded":
       return onDownloaded(state, event);
+    case "visibility":
+      return onVisibility(state, event);
     case "submission":
       return then(onSubmission(state, event), (s) => closeIfComplete(s, event.now));
     case "upload-refused":

@@ -23,6 +23,7 @@ export function onParticipantReady(state: RunState, event: ReadyEvent): Step<Eff
           downloadMs: undefined,
           spectrum: undefined,
           readyAt: event.now,
+          ...(event.hidden === undefined ? {} : { hidden: event.hidden }),
         }
       : {
           ...known,
@@ -30,8 +31,25 @@ export function onParticipantReady(state: RunState, event: ReadyEvent): Step<Eff
           backend: event.backend,
           dataWeight: event.dataWeight,
           uplinkBps: ewma(known.uplinkBps, probe),
+          ...(event.hidden === undefined ? {} : { hidden: event.hidden }),
         };
   return { state: { ...state, participants: withEntry(state.participants, event.clientId, participant) }, effects: [] };
+}
+
+/** Remembers whether its page is hidden; a member still working in the round is marked for the round log. */
+export function onVisibility(state: RunState, event: Extract<RunEvent, { type: "visibility" }>): Step<Effect> {
+  const known = state.participants.get(event.clientId);
+  if (known === undefined) return { state, effects: [] };
+  const next: RunState = {
+    ...state,
+    participants: withEntry(state.participants, event.clientId, { ...known, hidden: event.hidden }),
+  };
+  const active = next.active;
+  const member = active?.members.get(event.clientId);
+  if (!event.hidden || active === undefined || member === undefined || isTerminal(member.status)) {
+    return { state: next, effects: [] };
+  }
+  return { state: withMember(next, active, { ...member, hidden: true }), effects: [] };
 }
 
 export function onParticipantLeft(state: RunState, clientId: string): Step<Effect> {

@@ -70,6 +70,7 @@ function clientEntry(state: RunState, member: Member, bytesDense: number): Round
     ...(member.submission?.clip === undefined
       ? {}
       : { updateNorm: member.submission.clip.norm, clipScale: member.submission.clip.scale }),
+    ...(member.hidden === true ? { hidden: true } : {}),
   };
 }
 

@@ -76,8 +76,10 @@ function startMemberRound(state: RunState, phase: "probe" | "lora", now: number)
     fingerprint: specFingerprint(spec),
   };
   const excluded: string[] = [];
+  const hiddenNow = new Set(ready.filter((p) => p.hidden === true).map((p) => p.clientId));
   for (const [clientId, memberPlan] of plan.members) {
-    members.set(clientId, { clientId, plan: memberPlan, status: "assigned", bytesDown: 0 });
+    const hidden = hiddenNow.has(clientId) ? { hidden: true as const } : {};
+    members.set(clientId, { clientId, plan: memberPlan, status: "assigned", bytesDown: 0, ...hidden });
     if (memberPlan.excluded) excluded.push(clientId);
     else {
       const assignment = assignmentOf(config, round, phase, plan, adapter, memberPlan, deadlineMs);

@@ -20,6 +20,8 @@ export interface Participant {
   /** EWMA of its normalised importance profile (module-major), at the run's rank; undefined: the geometric prior. */
   readonly spectrum: readonly number[] | undefined;
   readonly readyAt: number;
+  /** Its page is in the background right now (browsers throttle hidden tabs); absent: not known to be. */
+  readonly hidden?: boolean;
 }
 
 /** What the schedule gave one member for the round. */
@@ -52,6 +54,8 @@ export interface Member {
   readonly submission?: Submission;
   /** Bytes the coordinator served it over HTTP since the round started. */
   readonly bytesDown: number;
+  /** Its page was hidden at some time between the round's start and the member's outcome. */
+  readonly hidden?: true;
 }
 
 export interface ActiveRound {

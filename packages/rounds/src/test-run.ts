@@ -71,7 +71,12 @@ export function drive(state: RunState, events: readonly RunEvent[]): { state: Ru
   return { state: current, effects };
 }
 
-export function ready(clientId: string, now: number, uplinkBps = 1_000_000, dataWeight = 100): RunEvent {
+export function ready(
+  clientId: string,
+  now: number,
+  uplinkBps = 1_000_000,
+  dataWeight = 100,
+): Extract<RunEvent, { type: "participant-ready" }> {
   return { type: "participant-ready", clientId, dataWeight, probeUplinkBps: uplinkBps, backend: "wasm", now };
 }
 

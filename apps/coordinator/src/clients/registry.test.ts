@@ -11,6 +11,7 @@ import {
   invalidMessageFrom,
   restoreRegistry,
   socketClosed,
+  visibilityOf,
   type HelloReceived,
 } from "./registry";
 
@@ -47,6 +48,16 @@ describe("client registry", () => {
     expect(step.resumed).toBe(false);
     expect(step.client.clientId).toBe("c-000000000001");
     expect(connectedCount(step.registry)).toBe(1);
+  });
+
+  it("keeps what a client's page last said about its visibility, until its next connection", () => {
+    const first = admit(emptyRegistry(), helloFrom("s1", undefined, 1, "c-000000000001", TOKEN_A));
+    const hidden = visibilityOf(first.registry, "c-000000000001", true, 5);
+    expect(hidden.clients.get("c-000000000001")).toMatchObject({ hidden: true, lastSeenAt: 5 });
+    expect(visibilityOf(hidden, "c-000000000001", false, 6).clients.get("c-000000000001")?.hidden).toBe(false);
+    expect(visibilityOf(hidden, "c-00000000000f", true, 6)).toBe(hidden);
+    const back = admit(socketClosed(hidden, "s1", 7), helloFrom("s2", TOKEN_A, 8, "c-000000000002", TOKEN_B));
+    expect(back.client.hidden).toBeUndefined();
   });
 
   it("gives back the same clientId to a reconnect that presents the resumeToken", () => {

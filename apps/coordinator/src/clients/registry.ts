@@ -17,6 +17,8 @@ export interface ClientRecord {
   readonly invalidMessages: number;
   /** Order of first admission (0, 1, ...): picks the client's data shard, round robin. */
   readonly joinIndex: number;
+  /** The page's last `visibility` on its current connection (undefined: it has not said). */
+  readonly hidden?: boolean;
 }
 
 export interface Registry {
@@ -60,7 +62,8 @@ export function admit(registry: Registry, event: HelloReceived): Admission {
   const device = { backend: hello.backend, probe: hello.probe, userAgent: hello.userAgent };
 
   if (previous !== undefined && hello.resumeToken !== undefined) {
-    const client: ClientRecord = { ...previous, ...device, socketId, lastSeenAt: now };
+    // A new connection has not said whether its page is visible yet.
+    const client: ClientRecord = withoutVisibility({ ...previous, ...device, socketId, lastSeenAt: now });
     const replaced = previous.socketId !== null && previous.socketId !== socketId ? previous.socketId : null;
     return {
       registry: withClient(registry, client),
@@ -124,6 +127,13 @@ export function socketClosed(registry: Registry, socketId: string, now: number):
   return withClient(registry, { ...client, socketId: null, lastSeenAt: now });
 }
 
+/** The client's page said it is hidden or visible. */
+export function visibilityOf(registry: Registry, clientId: string, hidden: boolean, now: number): Registry {
+  const client = registry.clients.get(clientId);
+  if (client === undefined) return registry;
+  return withClient(registry, { ...client, hidden, lastSeenAt: now });
+}
+
 export function invalidMessageFrom(registry: Registry, clientId: string): Registry {
   const client = registry.clients.get(clientId);
   if (client === undefined) return registry;
@@ -139,6 +149,13 @@ export function connectedCount(registry: Registry): number {
   let count = 0;
   for (const client of registry.clients.values()) if (client.socketId !== null) count += 1;
   return count;
+}
+
+function withoutVisibility(client: ClientRecord): ClientRecord {
+  if (client.hidden === undefined) return client;
+  const copy = { ...client };
+  delete copy.hidden;
+  return copy;
 }
 
 function withClient(registry: Registry, client: ClientRecord): Registry {

@@ -38,6 +38,10 @@ export function nextLine(line: ClientLine, event: SessionEvent): ClientLine {
         lastLoss: event.loss ?? line.lastLoss,
       };
     }
+    case "assigned":
+      return { ...line, doing: `round ${event.round} assigned (budget ${event.byteBudget} B)` };
+    case "reported":
+      return line;
     case "outcome":
       return event.outcome === "submitted"
         ? { ...line, submitted: line.submitted + 1, doing: `round ${event.round} submitted` }

@@ -14,6 +14,7 @@ import {
   Ready,
   RoundReport,
   UploadChunkMeta,
+  Visibility,
   parseMessage,
   type ChunkAck,
   type ErrorMessage,
@@ -33,6 +34,7 @@ import {
   hasRoomFor,
   invalidMessageFrom,
   socketClosed,
+  visibilityOf,
   type ClientRecord,
 } from "../clients/registry";
 import type { Logger } from "../log";
@@ -181,6 +183,7 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     "upload-chunk": onChunk,
     submit: onSubmit,
     progress: onProgress,
+    visibility: onVisibility,
   };
 
   function onHello(socket: Socket, args: unknown[], refuse: Refuse): void {
@@ -275,6 +278,7 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
       dataWeight: session.shard.rows,
       probeUplinkBps: (8 * probe.bytes * 1000) / uploadMs,
       backend: parsed.value.backend,
+      ...(client.hidden === undefined ? {} : { hidden: client.hidden }),
       now: now(),
     });
   }
@@ -382,6 +386,20 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
     const clientId = data.clientId;
     if (clientId !== undefined)
       deps.run()?.dispatch({ type: "progress", clientId, progress: parsed.value, now: now() });
+  }
+
+  function onVisibility(socket: Socket, args: unknown[], refuse: Refuse): void {
+    const clientId = dataOf(socket).clientId;
+    const parsed = parseMessage(Visibility, args[0]);
+    if (!parsed.ok) {
+      refuse(parsed.error);
+      return;
+    }
+    if (clientId === undefined) return;
+    const { hidden } = parsed.value;
+    deps.store.set(visibilityOf(deps.store.get(), clientId, hidden, now()));
+    deps.log.info("client.visibility", { clientId, hidden });
+    deps.run()?.dispatch({ type: "visibility", clientId, hidden, now: now() });
   }
 
   const socketOf = (clientId: string): Socket | undefined => {

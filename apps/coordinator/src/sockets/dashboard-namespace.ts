@@ -257,5 +257,6 @@ function summaryOf(record: ClientRecord, participant: Participant | undefined): 
     invalidMessages: record.invalidMessages,
     estUplinkBps: participant?.uplinkBps ?? null,
     dataWeight: participant?.dataWeight ?? 0,
+    ...(record.hidden === undefined ? {} : { hidden: record.hidden }),
   };
 }

@@ -67,7 +67,7 @@ interface RowProps {
 }
 
 function ClientRow({ client, entry, liveStatus, liveRound, rejected }: RowProps) {
-  const hidden = hiddenOf(client);
+  const { hidden } = client;
   const status = !client.connected
     ? "away"
     : liveStatus !== undefined
@@ -169,12 +169,6 @@ function LatencyBar({ entry }: { readonly entry: RoundLogClient }) {
       </span>
     </div>
   );
-}
-
-/** The participant page may report whether its tab is hidden (a field newer coordinators send); shown if there. */
-function hiddenOf(client: ClientSummary): boolean | undefined {
-  const value: unknown = (client as Readonly<Record<string, unknown>>).hidden;
-  return typeof value === "boolean" ? value : undefined;
 }
 
 function probeSummary(client: ClientSummary): string {

@@ -2,7 +2,15 @@
 // gave each in the last round and what it cost, the run's curves, the round timeline, the join QR code, and the
 // admin's controls. Every number about a round comes from the round log lines (the ones /api/rounds serves).
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { ClientSummary, ControlAck, ControlAction, JoinInfo, RoundLogLine, RunView } from "@airlora/protocol";
+import type {
+  ClientSummary,
+  ControlAck,
+  ControlAction,
+  JoinInfo,
+  RefusalCounts,
+  RoundLogLine,
+  RunView,
+} from "@airlora/protocol";
 import { Chart } from "./chart";
 import { bytes, ClientsTable } from "./clients-table";
 import { connectDashboard, type DashboardConnection, type DashboardLink, type LiveRound } from "./dashboard-connection";
@@ -19,6 +27,7 @@ export function DashboardApp({ adminToken }: { readonly adminToken: string }) {
   const [rounds, setRounds] = useState<readonly RoundLogLine[]>([]);
   const [join, setJoin] = useState<JoinInfo | null>(null);
   const [live, setLive] = useState<LiveRound | undefined>(undefined);
+  const [refusals, setRefusals] = useState<RefusalCounts>({ total: 0, byCode: {} });
   const connection = useRef<DashboardConnection | null>(null);
 
   useEffect(() => {
@@ -31,6 +40,7 @@ export function DashboardApp({ adminToken }: { readonly adminToken: string }) {
       onBadMessage: setBadMessage,
       onJoin: setJoin,
       onLiveRound: setLive,
+      onRefusals: setRefusals,
     });
     connection.current = opened;
     return () => {
@@ -93,6 +103,7 @@ export function DashboardApp({ adminToken }: { readonly adminToken: string }) {
       {last !== undefined && <RoundTimeline line={last} />}
       <h2>Participants</h2>
       <ClientsTable clients={clients} lines={rounds} live={inFlight} />
+      <Refusals refusals={refusals} />
     </main>
   );
 }
@@ -196,6 +207,29 @@ function Charts({ lines }: { readonly lines: readonly RoundLogLine[] }) {
         ]}
         axes={[{ scale: "s", label: "seconds" }]}
       />
+    </section>
+  );
+}
+
+/** What the coordinator refused, run-wide: messages, chunks, handshakes and connections, joined or not. */
+function Refusals({ refusals }: { readonly refusals: RefusalCounts }) {
+  const codes = Object.entries(refusals.byCode).sort((a, b) => b[1] - a[1]);
+  return (
+    <section data-testid="refusals" data-total={refusals.total}>
+      <h2>Refused</h2>
+      {refusals.total === 0 ? (
+        <p class="note">nothing refused so far</p>
+      ) : (
+        <p>
+          {refusals.total} in all:{" "}
+          {codes.map(([code, count], i) => (
+            <span key={code} data-code={code} data-count={count}>
+              {i > 0 && " · "}
+              {code} {count}
+            </span>
+          ))}
+        </p>
+      )}
     </section>
   );
 }

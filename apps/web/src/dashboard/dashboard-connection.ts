@@ -11,6 +11,7 @@ import {
   MemberStatuses,
   type MemberStatus,
   parseMessage,
+  RefusalCounts,
   RoundHistory,
   RoundLogLine,
   RoundStarted,
@@ -35,6 +36,8 @@ export interface DashboardConnectionOptions {
   readonly onJoin: (join: JoinInfo) => void;
   /** The round in flight: who is in it and each member's latest status. */
   readonly onLiveRound: (round: LiveRound) => void;
+  /** Everything the coordinator refused so far, by code (sockets that never joined included). */
+  readonly onRefusals: (refusals: RefusalCounts) => void;
 }
 
 export interface LiveRound {
@@ -103,6 +106,11 @@ export function connectDashboard(options: DashboardConnectionOptions): Dashboard
     }
     rounds = [...rounds.filter((l) => l.round !== line.value.round), line.value];
     options.onRounds(rounds);
+  });
+  socket.on("refusals", (payload: unknown) => {
+    const refusals = parseMessage(RefusalCounts, payload);
+    if (refusals.ok) options.onRefusals(refusals.value);
+    else options.onBadMessage(refusals.error.reason);
   });
   socket.on("join-info", (payload: unknown) => {
     const join = parseMessage(JoinInfo, payload);

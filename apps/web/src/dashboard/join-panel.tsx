@@ -5,7 +5,7 @@ import type { JoinInfo } from "@airlora/protocol";
 export function JoinPanel({ join }: { readonly join: JoinInfo }) {
   const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(join.qrSvg)}`;
   return (
-    <section class="join" data-testid="join-panel">
+    <section class="join-panel" data-testid="join-panel">
       <img src={src} alt="QR code of the join URL" width={160} height={160} data-testid="join-qr" />
       <div>
         <p>Phones and laptops on this network join with:</p>

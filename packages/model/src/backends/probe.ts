@@ -36,7 +36,8 @@ export async function probeBackends(options: ProbeOptions = {}): Promise<ProbeRe
   return { backend: null, attempts };
 }
 
-async function tryBackend(backend: BackendName, preflight: Preflight | undefined): Promise<string | null> {
+/** Makes `backend` the active one if it initialises and computes right; returns why not, or null. */
+export async function tryBackend(backend: BackendName, preflight: Preflight | undefined): Promise<string | null> {
   try {
     const blocked = preflight === undefined ? null : await preflight();
     if (blocked !== null) return blocked;

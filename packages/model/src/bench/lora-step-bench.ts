@@ -38,30 +38,64 @@ export function loraStepFlops(config: ModelConfig, batch: number, seqLen: number
   return 2 * forwardFlops(config, batch, seqLen, task);
 }
 
-export async function benchLoraStep(
-  config: ModelConfig,
-  backend: string,
-  options: { batch: number; seqLen: number; steps: number },
-): Promise<LoraStepFigures> {
+/** A LoRA training step of a randomly initialised `config` model (rank 8, classifier head) on random full rows, on
+ * the active backend: what the benchmark and the participant's backend choice time. Dispose when done. */
+export interface LoraStepRunner {
+  /** `steps` steps from the same start; resolves with their wall time. */
+  train(steps: number): Promise<{ readonly elapsedMs: number }>;
+  dispose(): void;
+}
+
+export function loraStepRunner(config: ModelConfig, options: { batch: number; seqLen: number }): LoraStepRunner {
   const task: TaskHead = { kind: "classifier", classes: 2 };
   const spec = adapterSpecFor(config, { rank: 8, head: task });
   const model = createGpt(config, initGpt2Weights(config, 1));
   const data = randomClassificationRows(config, options.batch * 2, options.seqLen);
-  try {
-    const adapter = initAdapter(spec, 3);
-    const train = (steps: number) =>
+  const adapter = initAdapter(spec, 3);
+  return {
+    train: (steps) =>
       trainLocally(model, spec, task, adapter, data, {
         steps,
         batchSize: options.batch,
         learningRate: 1e-3,
         softLambda: 0.01,
         seed: 1,
-      });
-    const first = await train(1); // includes shader compilation / kernel warm-up
+      }),
+    dispose: () => {
+      disposeGpt(model);
+    },
+  };
+}
+
+/** One warm-up step (shader compilation, kernel set-up), then the least time of `steps` single timed steps. */
+export async function timeLoraStep(
+  config: ModelConfig,
+  options: { batch: number; seqLen: number; steps: number },
+): Promise<{ readonly firstStepMs: number; readonly msPerStep: number }> {
+  const runner = loraStepRunner(config, options);
+  try {
+    const first = await runner.train(1);
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < options.steps; i += 1) best = Math.min(best, (await runner.train(1)).elapsedMs);
+    return { firstStepMs: first.elapsedMs, msPerStep: best };
+  } finally {
+    runner.dispose();
+  }
+}
+
+export async function benchLoraStep(
+  config: ModelConfig,
+  backend: string,
+  options: { batch: number; seqLen: number; steps: number },
+): Promise<LoraStepFigures> {
+  const task: TaskHead = { kind: "classifier", classes: 2 };
+  const runner = loraStepRunner(config, options);
+  try {
+    const first = await runner.train(1); // includes shader compilation / kernel warm-up
     const profile = await tf.profile(async () => {
-      await train(1);
+      await runner.train(1);
     });
-    const timed = await train(options.steps);
+    const timed = await runner.train(options.steps);
     const msPerStep = timed.elapsedMs / options.steps;
     return {
       preset: config.preset,
@@ -76,7 +110,7 @@ export async function benchLoraStep(
       peakMegabytes: (profile.peakBytes + weightBytes(config)) / 1e6,
     };
   } finally {
-    disposeGpt(model);
+    runner.dispose();
   }
 }
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PROTOCOL_VERSION } from "../version";
 import { parseMessage } from "../parse";
-import { Hello, Welcome } from "./client";
+import { Hello, Visibility, Welcome } from "./client";
 
 const hello = { protocolVersion: PROTOCOL_VERSION, backend: "webgpu", probe: [], userAgent: "ua" };
 
@@ -29,6 +29,14 @@ describe("client messages", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("a visibility message is exactly one boolean named hidden", () => {
+    expect(parseMessage(Visibility, { hidden: true }).ok).toBe(true);
+    expect(parseMessage(Visibility, { hidden: false }).ok).toBe(true);
+    expect(parseMessage(Visibility, { hidden: "yes" }).ok).toBe(false);
+    expect(parseMessage(Visibility, {}).ok).toBe(false);
+    expect(parseMessage(Visibility, { hidden: true, since: 0 }).ok).toBe(false);
   });
 
   it("caps the reason at three issues and says how many more there were", () => {

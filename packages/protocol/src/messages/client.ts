@@ -22,6 +22,13 @@ export const Welcome = z.strictObject({
 });
 export type Welcome = z.infer<typeof Welcome>;
 
+/** participant -> coordinator: its page went into the background or came back (a hidden tab may be throttled or
+ * suspended by the browser, so a round it is in may run late). Sent on every change and after every welcome. */
+export const Visibility = z.strictObject({
+  hidden: z.boolean(),
+});
+export type Visibility = z.infer<typeof Visibility>;
+
 export const ERROR_CODES = [
   "bad-message",
   "unknown-message",

@@ -26,6 +26,8 @@ export const ClientSummary = z.strictObject({
   estUplinkBps: z.number().nonnegative().nullable(),
   /** Training rows of its shard. */
   dataWeight: z.number().int().nonnegative(),
+  /** Its page is in the background (the last `visibility` it sent); absent from clients that never said. */
+  hidden: z.boolean().optional(),
 });
 export type ClientSummary = z.infer<typeof ClientSummary>;
 

@@ -53,6 +53,8 @@ export const RoundLogClient = z.strictObject({
    * (1: within the bound). Absent without --clip-norm or without an accepted update. */
   updateNorm: z.number().nonnegative().optional(),
   clipScale: Fraction.optional(),
+  /** True when its page was hidden (in the background) at some time during the round; absent otherwise. */
+  hidden: z.literal(true).optional(),
 });
 export type RoundLogClient = z.infer<typeof RoundLogClient>;
 
