@@ -34,6 +34,10 @@ export const CODEC_ERROR_CODES = [
   "wrong-round",
   /** Decoding: an update kind other than the expected one (the run's aggregation rule). */
   "wrong-kind",
+  /** Decoding: a precision other than the expected one (the run's). */
+  "wrong-precision",
+  /** Decoding: longer than the expected maximum (the sender's byte budget). */
+  "over-budget",
   /** Decoding: the buffer ends before the layout it declares. */
   "truncated",
   /** Decoding: bytes left over after the last dense tensor. */

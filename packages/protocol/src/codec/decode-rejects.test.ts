@@ -85,6 +85,21 @@ describe("decodeUpdate refuses, with a reason a person can act on", () => {
     expect(refusal(encoded("soft"), SPEC, { round: 3, kind: "soft" })).toBe("accepted");
   });
 
+  it("a precision other than the run's, or more bytes than the sender's budget (before reading anything)", () => {
+    expect(refusal(encoded("soft", "fp32"), SPEC, { precision: "fp16" })).toBe(
+      "wrong-precision: values in fp32, this run sends fp16",
+    );
+    expect(refusal(encoded("soft", "fp16"), SPEC, { precision: "fp32" })).toBe(
+      "wrong-precision: values in fp16, this run sends fp32",
+    );
+    expect(refusal(encoded("soft", "fp16"), SPEC, { precision: "fp16", maxBytes: 123 })).toBe("accepted");
+    expect(refusal(encoded("soft"), SPEC, { maxBytes: 122 })).toBe(
+      "over-budget: 123 bytes, more than the 122 of the sender's byte budget",
+    );
+    expect(refusal(Uint8Array.from([0x7b, 0x7d]), SPEC, { maxBytes: 1 })).toMatch(/^over-budget: 2 bytes/u);
+    expect(refusal(encoded("soft"), SPEC, { maxBytes: 123 })).toBe("accepted");
+  });
+
   it("NaN or Infinity anywhere, in fp32 and fp16", () => {
     expect(refusal(patched(encoded("dense"), "f32", 64, NaN))).toBe("not-finite: module 1 (h.1.attn.q): A'[0] is NaN");
     expect(refusal(patched(encoded("dense"), "f32", 256, -Infinity))).toBe(
