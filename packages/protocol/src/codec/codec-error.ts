@@ -10,10 +10,12 @@ export const CODEC_ERROR_CODES = [
   "bad-shape",
   /** Soft rank indices out of range or not strictly increasing; a rank bitmask bit set at or beyond r. */
   "bad-rank",
-  /** Topk counts larger than the factor they index. */
+  /** Topk counts larger than the factor they index, or that disagree with the bitmask. */
   "bad-count",
-  /** Topk indices out of range or not strictly increasing. */
+  /** Topk indices out of range or not strictly increasing (encoding); a topk position at or beyond its factor. */
   "bad-index",
+  /** Decoding: topk flags with unknown bits, positions not in the smaller encoding, a varint that is not minimal. */
+  "bad-positions",
   /** A NaN or an Infinity among the values. */
   "not-finite",
   /** Encoding: a value beyond fp16's range (|v| >= 65520 rounds to Infinity); send fp32 instead. */

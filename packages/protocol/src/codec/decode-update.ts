@@ -7,8 +7,9 @@ import { checkCodecSpec } from "./check-spec";
 import { denseLabel, moduleLabel, type CodecError } from "./codec-error";
 import { readHeader, type DecodeExpectation } from "./decode-header";
 import { planLayout, type ModuleLayout } from "./decode-layout";
+import { readPositions } from "./topk-positions-io";
 import { readValues } from "./value-io";
-import { UPDATE_HEADER_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
+import { TOPK_MODULE_FIXED_BYTES, UPDATE_HEADER_BYTES, bytesPerValue, maskBytes } from "./wire-format";
 
 export interface DecodedUpdate {
   readonly update: AdapterUpdate;
@@ -50,10 +51,12 @@ function createReader(view: DataView, precision: Precision) {
       into(out, where);
       return out;
     },
-    indices(count: number): Uint32Array {
+    /** One factor's positions, already checked by decode-layout.ts. */
+    positions(count: number, size: number, bitmask: boolean): Uint32Array {
       const out = new Uint32Array(count);
-      for (let i = 0; i < count; i += 1) out[i] = view.getUint32(offset + 4 * i, true);
-      offset += 4 * count;
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      const read = readPositions(bytes, offset, bytes.length, count, size, bitmask, "", out);
+      offset = "end" in read ? read.end : bytes.length;
       return out;
     },
   };
@@ -105,10 +108,11 @@ function readModules(
       return { kind, round, modules, dense: dense() };
     }
     case "topk": {
-      const modules = each((_, { aCount, bCount }, label) => {
-        reader.skip(TOPK_COUNTS_BYTES);
-        const aIndex = reader.indices(aCount);
-        const bIndex = reader.indices(bCount);
+      const modules = each((m, { aCount, bCount, aBitmask, bBitmask }, label) => {
+        const { d, k, r } = shape(m);
+        reader.skip(TOPK_MODULE_FIXED_BYTES);
+        const aIndex = reader.positions(aCount, r * k, aBitmask);
+        const bIndex = reader.positions(bCount, d * r, bBitmask);
         return {
           aIndex,
           aDelta: reader.values(aCount, `${label}: dA`),
