@@ -42,7 +42,7 @@ function createWriter(bytes: Uint8Array, precision: Precision): Writer {
   let offset = UPDATE_HEADER_BYTES;
   return {
     values(values, where) {
-      const bad = writeValues(view, offset, values, precision);
+      const bad = writeValues(bytes, offset, values, precision);
       offset += values.length * valueBytes;
       if (bad < 0) return undefined;
       const value = values[bad];
