@@ -35,7 +35,15 @@ export { bytesPerValue, componentBytes } from "./soft/component-bytes";
 export type { UpdateBuild, UpdateOfKind } from "./soft/update-build";
 export { buildSoftUpdate, type SoftUpdateBuild } from "./soft/build-soft-update";
 export { buildBOnlyUpdate, buildDenseUpdate } from "./soft/build-dense-update";
-export { buildTopkUpdate, topkElementBytes, type TopkUpdateBuild } from "./soft/build-topk-update";
+export { buildTopkUpdate, type TopkUpdateBuild } from "./soft/build-topk-update";
+export {
+  choosePositionEncoding,
+  gapListBytes,
+  positionMaskBytes,
+  topkPositionEncoding,
+  varintBytes,
+  type PositionEncoding,
+} from "./update/topk-positions";
 export { aggregationRule, type AggregationRule, type Contribution } from "./aggregation/aggregation-rule";
 export { separationGap, SEPARATION_GAP_MAX_CELLS, type SeparationGap } from "./aggregation/separation-gap";
 export { updateSeparationGap } from "./aggregation/update-separation-gap";

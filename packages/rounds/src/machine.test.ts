@@ -187,7 +187,26 @@ describe("round machine", () => {
     const padded = new Uint8Array(budgetOf(next, A) + 1);
     padded.set(fits.payload);
     const over = drive(next, [{ ...fits, payload: padded }]);
-    expect(effectsOf(over.effects, "outcome")[0]?.reason).toMatch(/^over-budget: \d+ bytes > byteBudget \d+$/u);
+    expect(effectsOf(over.effects, "outcome")[0]?.reason).toMatch(
+      /^over-budget: \d+ bytes, more than the \d+ of the sender's byte budget$/u,
+    );
+  });
+
+  it("refuses an fp32 update from a member of an fp16 run, even one that fits its byte budget", () => {
+    let { state } = drive(createRun(testConfig({ minClients: 1, startClients: 1, precision: "fp16" }), undefined), [
+      ready(A, 0),
+    ]);
+    state = completeRound(state, 100, 0.7).state;
+    const asFp32 = { ...state, config: { ...state.config, precision: "fp32" as const } };
+    const fp32 = submit(asFp32, A, 200, 1);
+    const fp16 = submit(state, A, 200, 1);
+    if (fp32.type !== "submission" || fp16.type !== "submission") throw new Error("unexpected");
+    expect(fp32.payload.length).toBeLessThanOrEqual(budgetOf(state, A));
+    const refused = drive(state, [fp32]);
+    expect(effectsOf(refused.effects, "outcome")[0]?.reason).toBe(
+      "wrong-precision: values in fp32, this run sends fp16",
+    );
+    expect(effectsOf(drive(state, [fp16]).effects, "outcome")[0]?.outcome).toBe("submitted");
   });
 
   it("closes a round under quorum without aggregating, says so, and reuses the last evaluation", () => {

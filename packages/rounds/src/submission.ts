@@ -35,11 +35,10 @@ export function onSubmission(state: RunState, event: SubmissionEvent): Step<Effe
   const decoded = decodeUpdate(state.spec ?? { modules: [], dense: [], alpha: 1 }, event.payload, {
     round: active.round,
     kind: active.kind,
+    precision: state.config.precision,
+    maxBytes: member.plan.byteBudget,
   });
   if (!decoded.ok) return reject(state, active, member, `${decoded.error.code}: ${decoded.error.reason}`);
-  if (decoded.value.precision !== state.config.precision) {
-    return reject(state, active, member, `sent ${decoded.value.precision}, the run uses ${state.config.precision}`);
-  }
   const { clipNorm } = state.config;
   const clipped =
     clipNorm === undefined || active.phase !== "lora" || state.spec === undefined
@@ -78,9 +77,6 @@ export function onUploadRefused(state: RunState, event: RefusalEvent): Step<Effe
 function problemWith(state: RunState, active: ActiveRound, member: Member, event: SubmissionEvent): string | undefined {
   if (member.plan.excluded) return "excluded from this round by the schedule";
   if (event.report.round !== active.round) return `wrong-round: report for round ${event.report.round}`;
-  if (event.payload.length > member.plan.byteBudget) {
-    return `over-budget: ${event.payload.length} bytes > byteBudget ${member.plan.byteBudget}`;
-  }
   const spec = state.spec;
   if (active.phase === "lora" && spec !== undefined) {
     const components = spec.modules.reduce((sum, m) => sum + m.rank, 0);

@@ -7,7 +7,8 @@ import { denseProduct, randomState } from "../lora/test-fixtures";
 import { createRng, type Rng } from "../random/rng";
 import type { AdapterUpdate, SoftModuleUpdate } from "../update/adapter-update";
 import { aggregationRule, type Contribution } from "./aggregation-rule";
-import { AGGREGATION_RULES } from "../update/adapter-update";
+import { AGGREGATION_RULES, UPDATE_KIND_OF_RULE } from "../update/adapter-update";
+import { checkUpdate } from "./check-update";
 
 const spec: AdapterSpec = {
   modules: [
@@ -40,6 +41,18 @@ function softUpdate(state: AdapterState, ranks: readonly (readonly number[])[]):
     return { ranks: kept, a, b };
   });
   return { kind: "soft", round: 1, modules, dense: state.dense };
+}
+
+/** A topk update sending every element of `state` as a delta. */
+function topkUpdate(state: AdapterState): AdapterUpdate {
+  const all = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
+  const modules = state.modules.map((m) => ({
+    aIndex: all(m.a.length),
+    aDelta: m.a,
+    bIndex: all(m.b.length),
+    bDelta: m.b,
+  }));
+  return { kind: "topk", round: 1, modules, dense: state.dense };
 }
 
 function randomRanks(rng: Rng): number[][] {
@@ -386,6 +399,54 @@ describe("aggregation errors", () => {
     const badGlobal = cloneAdapter(global);
     badGlobal.modules[0]?.a.fill(Number.POSITIVE_INFINITY);
     expect(codeOf("fedit", [{ update: denseUpdate(local), weight: 1 }], badGlobal)).toBe("non-finite");
+  });
+
+  it("refuses a NaN or Infinity anywhere in any contribution, even one of weight 0, naming it as checkUpdate does", () => {
+    fc.assert(
+      fc.property(
+        scenario,
+        fc.constantFrom(...AGGREGATION_RULES),
+        fc.nat(),
+        fc.nat(),
+        fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+        fc.boolean(),
+        ({ seed, clients }, rule, pickClient, pickValue, bad, zeroWeight) => {
+          const rng = createRng(seed);
+          const contributions = Array.from({ length: clients + 1 }, (_, n): Contribution => {
+            const state = randomState(spec, rng);
+            const ranks = spec.modules.map((m) => Array.from({ length: m.rank }, (_, i) => i));
+            const update =
+              rule === "soft"
+                ? softUpdate(state, ranks)
+                : rule === "ffa"
+                  ? bOnlyUpdate(state)
+                  : rule === "topk"
+                    ? topkUpdate(state)
+                    : denseUpdate(state);
+            return { update, weight: n === 0 ? 1 : zeroWeight ? 0 : 1 + n };
+          });
+          const n = pickClient % contributions.length;
+          const target = contributions[n]?.update;
+          if (target === undefined) throw new Error("unreachable");
+          const arrays: Float32Array[] = [
+            ...target.modules.flatMap((m) =>
+              Object.values(m).filter((v): v is Float32Array => v instanceof Float32Array),
+            ),
+            ...target.dense,
+          ];
+          const array = arrays[pickValue % arrays.length];
+          if (array === undefined || array.length === 0) return;
+          array[Math.floor(pickValue / arrays.length) % array.length] = bad;
+          const result = aggregationRule(rule).aggregate(spec, global, contributions);
+          const expected = checkUpdate(spec, target, UPDATE_KIND_OF_RULE[rule]);
+          expect(expected.ok).toBe(false);
+          expect(result.ok ? "ok" : `${result.error.code}: ${result.error.reason}`).toBe(
+            expected.ok ? "ok" : `${expected.error.code}: contribution ${n}: ${expected.error.reason}`,
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("rejects soft ranks that repeat, decrease or reach r, and rows that do not match the ranks", () => {

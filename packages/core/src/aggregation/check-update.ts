@@ -2,7 +2,7 @@
 // element indices, finite values. The codec checks the same on decode; this keeps in-process callers honest too.
 import type { AdapterSpec } from "../lora/adapter-spec";
 import { denseSize } from "../lora/adapter-spec";
-import { checkTensor } from "../lora/validate-adapter";
+import { checkTensor as checkTensorValues } from "../lora/validate-adapter";
 import { fail, ok, type Result } from "../result";
 import type { UpdateOfKind } from "../soft/update-build";
 import type { AdapterUpdate, UpdateKind } from "../update/adapter-update";
@@ -23,7 +23,22 @@ function checkIndices(name: string, indices: ArrayLike<number>, limit: number): 
   return ok(undefined);
 }
 
-function checkModule(spec: AdapterSpec, update: AdapterUpdate, index: number): Result<void> {
+/** Whether to scan values for NaN and Infinity, or only shapes and indices (the rules check values on the result). */
+interface CheckOptions {
+  readonly values: boolean;
+}
+
+/** A tensor's length, and its values when the options ask for them. */
+function tensorChecker(options: CheckOptions): (name: string, values: Float32Array, length: number) => Result<void> {
+  if (options.values) return checkTensorValues;
+  return (name, values, length) =>
+    values.length === length
+      ? ok(undefined)
+      : fail({ code: "shape-mismatch", reason: `${name}: expected ${length} values, got ${values.length}` });
+}
+
+function checkModule(spec: AdapterSpec, update: AdapterUpdate, index: number, options: CheckOptions): Result<void> {
+  const checkTensor = tensorChecker(options);
   const m = spec.modules[index];
   if (m === undefined) return fail({ code: "shape-mismatch", reason: `module ${index} is not in the spec` });
   const { d, k, rank: r, name } = m;
@@ -62,11 +77,12 @@ function checkModule(spec: AdapterSpec, update: AdapterUpdate, index: number): R
   }
 }
 
-/** The update is of `kind` and fits the spec exactly. */
+/** The update is of `kind` and fits the spec exactly (and, unless `values` is false, holds only finite values). */
 export function checkUpdate<K extends UpdateKind>(
   spec: AdapterSpec,
   update: AdapterUpdate,
   kind: K,
+  options: CheckOptions = { values: true },
 ): Result<UpdateOfKind<K>> {
   if (update.kind !== kind)
     return fail({ code: "wrong-kind", reason: `expected a ${kind} update, got ${update.kind}` });
@@ -83,11 +99,11 @@ export function checkUpdate<K extends UpdateKind>(
     });
   }
   for (let index = 0; index < spec.modules.length; index += 1) {
-    const checked = checkModule(spec, update, index);
+    const checked = checkModule(spec, update, index, options);
     if (!checked.ok) return checked;
   }
   for (const [index, tensor] of spec.dense.entries()) {
-    const checked = checkTensor(tensor.name, update.dense[index] ?? new Float32Array(0), denseSize(tensor));
+    const checked = tensorChecker(options)(tensor.name, update.dense[index] ?? new Float32Array(0), denseSize(tensor));
     if (!checked.ok) return checked;
   }
   return ok(update as UpdateOfKind<K>);

@@ -1,7 +1,6 @@
 // fedit (docs/algorithms.md section 4.3): A and B each averaged separately, A <- sum_n w_n A'_n, B <- sum_n w_n B'_n.
-import { ok } from "../result";
 import type { AggregationRule } from "./aggregation-rule";
-import { meanDense, prepareRound } from "./prepare-round";
+import { checkedResult, meanDense, prepareRound } from "./prepare-round";
 import { weightedSum } from "./weighted-sum";
 
 export const feditRule: AggregationRule = {
@@ -22,6 +21,6 @@ export const feditRule: AggregationRule = {
         m.d * m.rank,
       ),
     }));
-    return ok({ modules, dense: meanDense(spec, updates, weights) });
+    return checkedResult(spec, contributions, "dense", { modules, dense: meanDense(spec, updates, weights) });
   },
 };

@@ -1,8 +1,7 @@
 // ffa (docs/algorithms.md section 4.4): A stays at the global's (frozen, seeded) values, B <- sum_n w_n B'_n. Exact,
 // because sum_n w_n B'_n A = (sum_n w_n B'_n) A when every client shares A.
-import { ok } from "../result";
 import type { AggregationRule } from "./aggregation-rule";
-import { meanDense, prepareRound } from "./prepare-round";
+import { checkedResult, meanDense, prepareRound } from "./prepare-round";
 import { weightedSum } from "./weighted-sum";
 
 export const ffaRule: AggregationRule = {
@@ -19,6 +18,6 @@ export const ffaRule: AggregationRule = {
         m.d * m.rank,
       ),
     }));
-    return ok({ modules, dense: meanDense(spec, updates, weights) });
+    return checkedResult(spec, contributions, "b-only", { modules, dense: meanDense(spec, updates, weights) });
   },
 };

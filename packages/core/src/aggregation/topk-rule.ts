@@ -1,14 +1,14 @@
 // topk (docs/algorithms.md section 4.5): global + sum_n w_n (sparse dA_n, dB_n), w_n normalised over all contributors.
-import { ok } from "../result";
 import type { AggregationRule } from "./aggregation-rule";
-import { meanDense, prepareRound } from "./prepare-round";
+import { checkedResult, meanDense, prepareRound } from "./prepare-round";
 
 function applyDeltas(
   base: Float32Array,
   parts: readonly { readonly index: Uint32Array; readonly delta: Float32Array }[],
   weights: Float64Array,
 ): Float32Array {
-  const acc = Float64Array.from(base);
+  const acc = new Float64Array(base.length);
+  acc.set(base);
   for (const [n, part] of parts.entries()) {
     const w = weights[n] ?? 0;
     for (let j = 0; j < part.index.length; j += 1) {
@@ -16,7 +16,9 @@ function applyDeltas(
       acc[at] = (acc[at] ?? 0) + w * (part.delta[j] ?? 0);
     }
   }
-  return Float32Array.from(acc);
+  const out = new Float32Array(acc.length);
+  out.set(acc);
+  return out;
 }
 
 export const topkRule: AggregationRule = {
@@ -47,6 +49,6 @@ export const topkRule: AggregationRule = {
         ),
       };
     });
-    return ok({ modules, dense: meanDense(spec, updates, weights) });
+    return checkedResult(spec, contributions, "topk", { modules, dense: meanDense(spec, updates, weights) });
   },
 };

@@ -10,7 +10,18 @@ export const MAX_UPDATE_BYTES = 2 ** 31 - 1;
 const isCount = (value: unknown, min: number): boolean =>
   typeof value === "number" && Number.isSafeInteger(value) && value >= min && value <= MAX_UPDATE_BYTES;
 
+// Specs are immutable values (every field readonly): one that passed once passes again, so encoding and decoding a
+// stream of updates checks their spec once.
+const accepted = new WeakSet<AdapterSpec>();
+
 export function checkCodecSpec(spec: AdapterSpec): Result<void, CodecError> {
+  if (accepted.has(spec)) return ok(undefined);
+  const checked = checkSpecFields(spec);
+  if (checked.ok) accepted.add(spec);
+  return checked;
+}
+
+function checkSpecFields(spec: AdapterSpec): Result<void, CodecError> {
   for (const [m, module] of spec.modules.entries()) {
     if (typeof module.name !== "string") return codecFail("bad-spec", `${moduleLabel(spec, m)}: name is not a string`);
     for (const field of ["d", "k", "rank"] as const) {

@@ -10,10 +10,12 @@ export const CODEC_ERROR_CODES = [
   "bad-shape",
   /** Soft rank indices out of range or not strictly increasing; a rank bitmask bit set at or beyond r. */
   "bad-rank",
-  /** Topk counts larger than the factor they index. */
+  /** Topk counts larger than the factor they index, or that disagree with the bitmask. */
   "bad-count",
-  /** Topk indices out of range or not strictly increasing. */
+  /** Topk indices out of range or not strictly increasing (encoding); a topk position at or beyond its factor. */
   "bad-index",
+  /** Decoding: topk flags with unknown bits, positions not in the smaller encoding, a varint that is not minimal. */
+  "bad-positions",
   /** A NaN or an Infinity among the values. */
   "not-finite",
   /** Encoding: a value beyond fp16's range (|v| >= 65520 rounds to Infinity); send fp32 instead. */
@@ -34,6 +36,10 @@ export const CODEC_ERROR_CODES = [
   "wrong-round",
   /** Decoding: an update kind other than the expected one (the run's aggregation rule). */
   "wrong-kind",
+  /** Decoding: a precision other than the expected one (the run's). */
+  "wrong-precision",
+  /** Decoding: longer than the expected maximum (the sender's byte budget). */
+  "over-budget",
   /** Decoding: the buffer ends before the layout it declares. */
   "truncated",
   /** Decoding: bytes left over after the last dense tensor. */

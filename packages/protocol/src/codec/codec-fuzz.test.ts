@@ -109,7 +109,15 @@ describe("codec fuzzing", () => {
         fc.oneof(
           { arbitrary: fc.constant<DecodeExpectation>({}), weight: 8 },
           {
-            arbitrary: fc.record({ round: fc.nat(4), kind: fc.constantFrom(...KINDS) }, { requiredKeys: [] }),
+            arbitrary: fc.record(
+              {
+                round: fc.nat(4),
+                kind: fc.constantFrom(...KINDS),
+                precision: fc.constantFrom(...PRECISIONS),
+                maxBytes: fc.nat(300),
+              },
+              { requiredKeys: [] },
+            ),
             weight: 2,
           },
         ),
@@ -126,10 +134,12 @@ describe("codec fuzzing", () => {
           const { update, precision } = decoded.value;
           expect(update.round).toBe(expectation.round ?? update.round);
           expect(update.kind).toBe(expectation.kind ?? update.kind);
+          expect(precision).toBe(expectation.precision ?? precision);
+          expect(mutated.length).toBeLessThanOrEqual(expectation.maxBytes ?? mutated.length);
           const again = encodeUpdate(spec, update, precision);
           expect(again.ok && again.value).toEqual(mutated);
           expect(updateValueBytes(update)).toBeLessThanOrEqual(maxDecodedBytes(spec));
-          expect(updateValueBytes(update)).toBeLessThanOrEqual(2 * mutated.length);
+          expect(updateValueBytes(update)).toBeLessThanOrEqual(4 * mutated.length);
         },
       ),
       { numRuns: 12_000 },

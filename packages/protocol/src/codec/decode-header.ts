@@ -1,6 +1,6 @@
 // First step of decoding (docs/protocol.md): the 24-byte header, checked against the spec and the caller's
-// expectations before anything else is read. Order: magic, length, version, kind, precision, reserved byte,
-// module and dense counts, fingerprint, then the expected round and kind.
+// expectations before anything else is read. Order: the expected maximum size, magic, length, version, kind,
+// precision, reserved byte, module and dense counts, fingerprint, then the expected round, kind and precision.
 import { ok, type AdapterSpec, type Precision, type Result, type UpdateKind } from "@airlora/core";
 import { codecFail, type CodecError } from "./codec-error";
 import { specFingerprint } from "./spec-fingerprint";
@@ -12,6 +12,10 @@ export interface DecodeExpectation {
   readonly round?: number;
   /** The kind the run's aggregation rule takes (UPDATE_KIND_OF_RULE). */
   readonly kind?: UpdateKind;
+  /** The run's precision: a client told to send fp16 cannot send fp32 (or the other way round). */
+  readonly precision?: Precision;
+  /** The sender's byte budget: a longer buffer is refused before any of it is read. */
+  readonly maxBytes?: number;
 }
 
 export interface UpdateHeader {
@@ -28,6 +32,9 @@ export function readHeader(
   expect: DecodeExpectation,
 ): Result<UpdateHeader, CodecError> {
   const length = view.byteLength;
+  if (expect.maxBytes !== undefined && length > expect.maxBytes) {
+    return codecFail("over-budget", `${length} bytes, more than the ${expect.maxBytes} of the sender's byte budget`);
+  }
   const magicBytes = Math.min(UPDATE_MAGIC.length, length);
   for (let i = 0; i < magicBytes; i += 1) {
     if (view.getUint8(i) !== UPDATE_MAGIC[i]) {
@@ -83,6 +90,9 @@ export function readHeader(
   }
   if (expect.kind !== undefined && kind !== expect.kind) {
     return codecFail("wrong-kind", `a ${kind} update, this run's rule takes ${expect.kind} updates`);
+  }
+  if (expect.precision !== undefined && precision !== expect.precision) {
+    return codecFail("wrong-precision", `values in ${precision}, this run sends ${expect.precision}`);
   }
   return ok({ kind, precision, round });
 }

@@ -1,42 +1,29 @@
 // Second step of decoding (docs/protocol.md): walk the body without allocating anything proportional to it,
-// checking every declared count, rank bitmask and topk index against the spec, and that the buffer ends exactly
+// checking every declared count, rank bitmask and topk position against the spec, and that the buffer ends exactly
 // where the layout does. Only then does decode-update.ts allocate the values.
 import { denseSize, ok, type AdapterSpec, type Result } from "@airlora/core";
 import { codecFail, moduleLabel, type CodecError } from "./codec-error";
 import type { UpdateHeader } from "./decode-header";
-import { UPDATE_HEADER_BYTES, INDEX_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
+import { readPositions } from "./topk-positions-io";
+import {
+  TOPK_A_BITMASK,
+  TOPK_B_BITMASK,
+  TOPK_MODULE_FIXED_BYTES,
+  UPDATE_HEADER_BYTES,
+  bytesPerValue,
+  maskBytes,
+} from "./wire-format";
 
-/** Per module: the kept ranks (soft), or the dA and dB entry counts (topk); empty for dense and b-only. */
+/** Per module: the kept ranks (soft), or the dA and dB entry counts and position encodings (topk); else empty. */
 export interface ModuleLayout {
   readonly ranks: readonly number[];
   readonly aCount: number;
   readonly bCount: number;
+  readonly aBitmask: boolean;
+  readonly bBitmask: boolean;
 }
 
-const FIXED: ModuleLayout = { ranks: [], aCount: 0, bCount: 0 };
-
-/** Strictly increasing u32 indices, each < size, at offset. */
-function checkIndices(
-  view: DataView,
-  offset: number,
-  count: number,
-  size: number,
-  where: string,
-): CodecError | undefined {
-  let previous = -1;
-  for (let position = 0; position < count; position += 1) {
-    const i = view.getUint32(offset + INDEX_BYTES * position, true);
-    if (i >= size) return { code: "bad-index", reason: `${where} index ${i} (position ${position}) >= ${size}` };
-    if (i <= previous) {
-      return {
-        code: "bad-index",
-        reason: `${where} indices not strictly increasing at position ${position} (${i} after ${previous})`,
-      };
-    }
-    previous = i;
-  }
-  return undefined;
-}
+const FIXED: ModuleLayout = { ranks: [], aCount: 0, bCount: 0, aBitmask: false, bBitmask: false };
 
 export function planLayout(
   spec: AdapterSpec,
@@ -45,6 +32,7 @@ export function planLayout(
 ): Result<readonly ModuleLayout[], CodecError> {
   const valueBytes = bytesPerValue(header.precision);
   const length = view.byteLength;
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   let offset = UPDATE_HEADER_BYTES;
   const truncated = (bytes: number, where: string): CodecError | undefined =>
     bytes <= length - offset
@@ -79,24 +67,37 @@ export function planLayout(
           if (i >= r) return codecFail("bad-rank", `${label}: rank bitmask sets rank index ${i} >= r=${r}`);
           ranks.push(i);
         }
-        layout = { ranks, aCount: ranks.length, bCount: ranks.length };
+        layout = { ...FIXED, ranks, aCount: ranks.length, bCount: ranks.length };
         size = mask + ranks.length * (d + k) * valueBytes;
         error = truncated(size, `${label}: bitmask and ${ranks.length} kept components`);
         break;
       }
       case "topk": {
-        error = truncated(TOPK_COUNTS_BYTES, `${label}: topk counts`);
+        error = truncated(TOPK_MODULE_FIXED_BYTES, `${label}: topk flags and counts`);
         if (error !== undefined) break;
-        const aCount = view.getUint32(offset, true);
-        const bCount = view.getUint32(offset + 4, true);
+        const flags = bytes[offset] ?? 0;
+        if ((flags & ~(TOPK_A_BITMASK | TOPK_B_BITMASK)) !== 0) {
+          return codecFail("bad-positions", `${label}: topk flags 0x${flags.toString(16)} set bits other than 0 and 1`);
+        }
+        const aCount = view.getUint32(offset + 1, true);
+        const bCount = view.getUint32(offset + 5, true);
         if (aCount > r * k) return codecFail("bad-count", `${label}: ${aCount} dA entries > r*k = ${r * k}`);
         if (bCount > d * r) return codecFail("bad-count", `${label}: ${bCount} dB entries > d*r = ${d * r}`);
-        layout = { ranks: [], aCount, bCount };
-        size = TOPK_COUNTS_BYTES + (aCount + bCount) * (INDEX_BYTES + valueBytes);
-        error =
-          truncated(size, `${label}: ${aCount} dA and ${bCount} dB entries`) ??
-          checkIndices(view, offset + TOPK_COUNTS_BYTES, aCount, r * k, `${label}: dA`) ??
-          checkIndices(view, offset + TOPK_COUNTS_BYTES + INDEX_BYTES * aCount, bCount, d * r, `${label}: dB`);
+        layout = {
+          ranks: [],
+          aCount,
+          bCount,
+          aBitmask: (flags & TOPK_A_BITMASK) !== 0,
+          bBitmask: (flags & TOPK_B_BITMASK) !== 0,
+        };
+        const start = offset + TOPK_MODULE_FIXED_BYTES;
+        const a = readPositions(bytes, start, length, aCount, r * k, layout.aBitmask, `${label}: dA`);
+        if (!("end" in a)) return { ok: false, error: a };
+        const b = readPositions(bytes, a.end, length, bCount, d * r, layout.bBitmask, `${label}: dB`);
+        if (!("end" in b)) return { ok: false, error: b };
+        offset = b.end;
+        size = (aCount + bCount) * valueBytes;
+        error = truncated(size, `${label}: ${aCount} dA and ${bCount} dB values`);
         break;
       }
     }

@@ -8,7 +8,9 @@ import { encodeUpdate } from "./encode-update";
 // Byte offsets in the fixtures (fp32), from the README's byte table:
 //   dense: module 1 A' at 64, head at 244 (260 bytes);
 //   soft:  module 0 mask at 24, module 1 mask at 45..47 (ranks 0, 4, 8: 0x11 0x01), 123 bytes;
-//   topk:  module 0 counts at 24, module 1 counts at 56, its dA indices at 64, dB indices at 76, 120 bytes.
+//   topk:  module 0 flags at 24 (0b11), counts at 25 and 29, dA bitmask at 33 (0b1001), dB bitmask at 34;
+//          module 1 flags at 47 (0), counts at 48 and 52, dA gaps at 56..58 (1, 0, 23), dB gaps at 59..60 (0, 16),
+//          97 bytes.
 function encoded(kind: UpdateKind, precision: Precision = "fp32"): Uint8Array {
   const result = encodeUpdate(SPEC, fixtureUpdate(kind), precision);
   if (!result.ok) throw new Error(result.error.reason);
@@ -35,7 +37,7 @@ function refusal(bytes: Uint8Array, spec: AdapterSpec = SPEC, expect: DecodeExpe
 
 describe("decodeUpdate refuses, with a reason a person can act on", () => {
   it("reads the fixtures' documented sizes", () => {
-    expect([encoded("dense").length, encoded("soft").length, encoded("topk").length]).toEqual([260, 123, 120]);
+    expect([encoded("dense").length, encoded("soft").length, encoded("topk").length]).toEqual([260, 123, 97]);
     expect(refusal(encoded("soft"))).toBe("accepted");
   });
 
@@ -48,8 +50,8 @@ describe("decodeUpdate refuses, with a reason a person can act on", () => {
 
   it("another format version, an unknown kind or precision code, a reserved byte that is not zero", () => {
     const bytes = encoded("dense");
-    expect(refusal(patched(bytes, "u8", 4, 2))).toBe(
-      "bad-version: update format version 2, this decoder reads version 1",
+    expect(refusal(patched(bytes, "u8", 4, 1))).toBe(
+      "bad-version: update format version 1, this decoder reads version 2",
     );
     expect(refusal(patched(bytes, "u8", 5, 0))).toMatch(/^bad-kind: unknown update kind code 0/u);
     expect(refusal(patched(bytes, "u8", 5, 5))).toMatch(/^bad-kind: unknown update kind code 5/u);
@@ -85,6 +87,21 @@ describe("decodeUpdate refuses, with a reason a person can act on", () => {
     expect(refusal(encoded("soft"), SPEC, { round: 3, kind: "soft" })).toBe("accepted");
   });
 
+  it("a precision other than the run's, or more bytes than the sender's budget (before reading anything)", () => {
+    expect(refusal(encoded("soft", "fp32"), SPEC, { precision: "fp16" })).toBe(
+      "wrong-precision: values in fp32, this run sends fp16",
+    );
+    expect(refusal(encoded("soft", "fp16"), SPEC, { precision: "fp32" })).toBe(
+      "wrong-precision: values in fp16, this run sends fp32",
+    );
+    expect(refusal(encoded("soft", "fp16"), SPEC, { precision: "fp16", maxBytes: 123 })).toBe("accepted");
+    expect(refusal(encoded("soft"), SPEC, { maxBytes: 122 })).toBe(
+      "over-budget: 123 bytes, more than the 122 of the sender's byte budget",
+    );
+    expect(refusal(Uint8Array.from([0x7b, 0x7d]), SPEC, { maxBytes: 1 })).toMatch(/^over-budget: 2 bytes/u);
+    expect(refusal(encoded("soft"), SPEC, { maxBytes: 123 })).toBe("accepted");
+  });
+
   it("NaN or Infinity anywhere, in fp32 and fp16", () => {
     expect(refusal(patched(encoded("dense"), "f32", 64, NaN))).toBe("not-finite: module 1 (h.1.attn.q): A'[0] is NaN");
     expect(refusal(patched(encoded("dense"), "f32", 256, -Infinity))).toBe(
@@ -99,17 +116,45 @@ describe("decodeUpdate refuses, with a reason a person can act on", () => {
     );
   });
 
-  it("topk indices that are out of range or not strictly increasing, and counts beyond the factor", () => {
+  it("topk positions beyond the factor, and counts beyond the factor or unlike the bitmask", () => {
     const bytes = encoded("topk");
-    expect(refusal(patched(bytes, "u32", 68, 1))).toBe(
-      "bad-index: module 1 (h.1.attn.q): dA indices not strictly increasing at position 1 (1 after 1)",
+    expect(refusal(patched(bytes, "u8", 60, 17))).toBe(
+      "bad-index: module 1 (h.1.attn.q): dB position 18 (gap 1) >= 18",
     );
-    expect(refusal(patched(bytes, "u32", 80, 18))).toBe(
-      "bad-index: module 1 (h.1.attn.q): dB index 18 (position 1) >= 18",
+    expect(refusal(patched(bytes, "u8", 33, 0b10001))).toBe(
+      "bad-index: module 0 (h.0.attn.q): dA bitmask sets position 4 >= 4",
     );
-    expect(refusal(patched(bytes, "u32", 24, 5))).toBe("bad-count: module 0 (h.0.attn.q): 5 dA entries > r*k = 4");
-    expect(refusal(patched(bytes, "u32", 60, 0xffffffff))).toBe(
+    expect(refusal(patched(bytes, "u8", 33, 0b0111))).toBe(
+      "bad-count: module 0 (h.0.attn.q): dA bitmask sets 3 positions, the count says 2",
+    );
+    expect(refusal(patched(bytes, "u32", 25, 5))).toBe("bad-count: module 0 (h.0.attn.q): 5 dA entries > r*k = 4");
+    expect(refusal(patched(bytes, "u32", 52, 0xffffffff))).toBe(
       "bad-count: module 1 (h.1.attn.q): 4294967295 dB entries > d*r = 18",
+    );
+  });
+
+  it("topk positions not in the smaller encoding, varints that are not minimal, unknown flag bits", () => {
+    const bytes = encoded("topk");
+    const splice = (at: number, remove: number, insert: number[]): Uint8Array =>
+      Uint8Array.from([...bytes.subarray(0, at), ...insert, ...bytes.subarray(at + remove)]);
+    // Module 0's dB (one position of 6) as a 1-byte gap list: it ties with the 1-byte bitmask, which wins ties.
+    expect(refusal(patched(patched(bytes, "u8", 24, 0b01), "u8", 34, 5))).toBe(
+      "bad-positions: module 0 (h.0.attn.q): dB positions sent as a 1-byte gap list where the bitmask takes 1: " +
+        "not the smaller encoding",
+    );
+    // Module 1's dB (positions 0 and 17 of 18) as its 3-byte bitmask where the gaps take 2.
+    expect(refusal(Uint8Array.from([...splice(59, 2, [0x01, 0x00, 0x02])].map((x, i) => (i === 47 ? 2 : x))))).toBe(
+      "bad-positions: module 1 (h.1.attn.q): dB positions sent as a 3-byte bitmask where a gap list takes 2: " +
+        "not the smaller encoding",
+    );
+    expect(refusal(splice(56, 1, [0x81, 0x00]))).toBe(
+      "bad-positions: module 1 (h.1.attn.q): dA gap 0 is not a minimal varint (a last byte of 0)",
+    );
+    expect(refusal(splice(56, 1, [0x80, 0x80, 0x80, 0x80, 0x80, 0x00]))).toBe(
+      "bad-positions: module 1 (h.1.attn.q): dA gap 0 is a varint longer than 5 bytes",
+    );
+    expect(refusal(patched(bytes, "u8", 47, 0x04))).toBe(
+      "bad-positions: module 1 (h.1.attn.q): topk flags 0x4 set bits other than 0 and 1",
     );
   });
 

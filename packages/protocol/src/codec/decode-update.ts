@@ -1,30 +1,40 @@
 // Bytes -> AdapterUpdate (docs/protocol.md; byte table in packages/protocol/README.md). Never throws, whatever
-// the bytes and whatever their byteOffset (all reads go through a DataView). It allocates values only after
+// the bytes and whatever their byteOffset (value-io.ts never views them unaligned). It allocates values only after
 // decode-layout.ts has matched every declared size against the spec, so a decoded update holds at most
-// maxDecodedBytes(spec) bytes of typed arrays, and at most twice bytes.length.
+// maxDecodedBytes(spec) bytes of typed arrays, and at most 4 times bytes.length.
 import { denseSize, ok, type AdapterSpec, type AdapterUpdate, type Precision, type Result } from "@airlora/core";
 import { checkCodecSpec } from "./check-spec";
 import { denseLabel, moduleLabel, type CodecError } from "./codec-error";
 import { readHeader, type DecodeExpectation } from "./decode-header";
 import { planLayout, type ModuleLayout } from "./decode-layout";
+import { readPositions } from "./topk-positions-io";
 import { readValues } from "./value-io";
-import { UPDATE_HEADER_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
+import { TOPK_MODULE_FIXED_BYTES, UPDATE_HEADER_BYTES, bytesPerValue, maskBytes } from "./wire-format";
 
 export interface DecodedUpdate {
   readonly update: AdapterUpdate;
   readonly precision: Precision;
 }
 
-const NO_VALUES = new Float32Array(0);
-
-/** A cursor over a body whose layout is already checked; the first NaN or Infinity sticks as `error`, after which
- * values are skipped (the offset still advances, so every read stays inside the checked layout). */
-function createReader(view: DataView, precision: Precision) {
+/**
+ * A cursor over a body whose layout is already checked. Every array it returns is a view of one fresh buffer of
+ * `slots` 4-byte slots (values and topk positions), one allocation per update. The first NaN or Infinity sticks as
+ * `error`, after which values are skipped (the offset still advances, so every read stays inside the checked layout).
+ */
+function createReader(view: DataView, precision: Precision, slots: number) {
   const valueBytes = bytesPerValue(precision);
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const arena = new ArrayBuffer(4 * slots);
+  let slot = 0;
   let offset = UPDATE_HEADER_BYTES;
   let error: CodecError | undefined;
+  const floats = (count: number): Float32Array => {
+    const out = new Float32Array(arena, 4 * slot, count);
+    slot += count;
+    return out;
+  };
   const into = (out: Float32Array, where: string): void => {
-    const bad = error === undefined ? readValues(view, offset, out, precision) : -1;
+    const bad = error === undefined ? readValues(bytes, offset, out, precision) : -1;
     if (bad >= 0) {
       const at = offset + valueBytes * bad;
       const seen =
@@ -40,23 +50,35 @@ function createReader(view: DataView, precision: Precision) {
     skip(bytes: number): void {
       offset += bytes;
     },
+    floats,
     into,
     values(count: number, where: string): Float32Array {
-      if (error !== undefined) {
-        offset += count * valueBytes;
-        return NO_VALUES;
-      }
-      const out = new Float32Array(count);
+      const out = floats(count);
       into(out, where);
       return out;
     },
-    indices(count: number): Uint32Array {
-      const out = new Uint32Array(count);
-      for (let i = 0; i < count; i += 1) out[i] = view.getUint32(offset + 4 * i, true);
-      offset += 4 * count;
+    /** One factor's positions, already checked by decode-layout.ts. */
+    positions(count: number, size: number, bitmask: boolean): Uint32Array {
+      const out = new Uint32Array(arena, 4 * slot, count);
+      slot += count;
+      const read = readPositions(bytes, offset, bytes.length, count, size, bitmask, "", out);
+      offset = "end" in read ? read.end : bytes.length;
       return out;
     },
   };
+}
+
+/** The 4-byte slots a decoded update takes: its values, and for topk a u32 per position. */
+function decodedSlots(spec: AdapterSpec, kind: AdapterUpdate["kind"], layouts: readonly ModuleLayout[]): number {
+  let slots = spec.dense.reduce((sum, tensor) => sum + denseSize(tensor), 0);
+  for (const [m, { d, k, rank: r }] of spec.modules.entries()) {
+    const layout = layouts[m];
+    if (kind === "dense") slots += r * k + d * r;
+    else if (kind === "b-only") slots += d * r;
+    else if (kind === "soft") slots += (layout?.ranks.length ?? 0) * (d + k);
+    else slots += 2 * ((layout?.aCount ?? 0) + (layout?.bCount ?? 0));
+  }
+  return slots;
 }
 
 type Reader = ReturnType<typeof createReader>;
@@ -94,8 +116,8 @@ function readModules(
       const modules = each((m, { ranks }, label) => {
         const { d, k, r } = shape(m);
         reader.skip(maskBytes(r));
-        const a = new Float32Array(ranks.length * k);
-        const b = new Float32Array(ranks.length * d);
+        const a = reader.floats(ranks.length * k);
+        const b = reader.floats(ranks.length * d);
         for (const [j, i] of ranks.entries()) {
           reader.into(a.subarray(j * k, j * k + k), `${label}: a'_${i}`);
           reader.into(b.subarray(j * d, j * d + d), `${label}: b'_${i}`);
@@ -105,10 +127,11 @@ function readModules(
       return { kind, round, modules, dense: dense() };
     }
     case "topk": {
-      const modules = each((_, { aCount, bCount }, label) => {
-        reader.skip(TOPK_COUNTS_BYTES);
-        const aIndex = reader.indices(aCount);
-        const bIndex = reader.indices(bCount);
+      const modules = each((m, { aCount, bCount, aBitmask, bBitmask }, label) => {
+        const { d, k, r } = shape(m);
+        reader.skip(TOPK_MODULE_FIXED_BYTES);
+        const aIndex = reader.positions(aCount, r * k, aBitmask);
+        const bIndex = reader.positions(bCount, d * r, bBitmask);
         return {
           aIndex,
           aDelta: reader.values(aCount, `${label}: dA`),
@@ -135,7 +158,7 @@ export function decodeUpdate(
   const layouts = planLayout(spec, view, header.value);
   if (!layouts.ok) return layouts;
   const { kind, precision, round } = header.value;
-  const reader = createReader(view, precision);
+  const reader = createReader(view, precision, decodedSlots(spec, kind, layouts.value));
   const dense = (): Float32Array[] =>
     spec.dense.map((tensor, t) => reader.values(denseSize(tensor), denseLabel(spec, t)));
   const update = readModules(spec, reader, kind, layouts.value, round, dense);

@@ -2,6 +2,7 @@
 // any update that does not fit its spec or holds a value the precision cannot carry; never throws.
 import {
   ok,
+  topkPositionEncoding,
   type AdapterSpec,
   type AdapterUpdate,
   type LoraModuleSpec,
@@ -13,8 +14,11 @@ import { checkUpdate } from "./check-update";
 import { denseLabel, moduleLabel, type CodecError } from "./codec-error";
 import { specFingerprint } from "./spec-fingerprint";
 import { encodedSize } from "./update-size";
+import { writePositions } from "./topk-positions-io";
 import { describeBadValue, writeValues } from "./value-io";
 import {
+  TOPK_A_BITMASK,
+  TOPK_B_BITMASK,
   UPDATE_HEADER_BYTES,
   UPDATE_CODEC_VERSION,
   UPDATE_MAGIC,
@@ -26,7 +30,8 @@ import {
 /** A cursor over the output; writing values returns the error, or undefined, so value writes chain with `??`. */
 interface Writer {
   values(values: Float32Array, where: string): CodecError | undefined;
-  indices(index: Uint32Array): void;
+  positions(positions: Uint32Array, size: number, bitmask: boolean): void;
+  u8(value: number): void;
   u32(value: number): void;
   mask(ranks: readonly number[], r: number): void;
 }
@@ -37,7 +42,7 @@ function createWriter(bytes: Uint8Array, precision: Precision): Writer {
   let offset = UPDATE_HEADER_BYTES;
   return {
     values(values, where) {
-      const bad = writeValues(view, offset, values, precision);
+      const bad = writeValues(bytes, offset, values, precision);
       offset += values.length * valueBytes;
       if (bad < 0) return undefined;
       const value = values[bad];
@@ -45,11 +50,12 @@ function createWriter(bytes: Uint8Array, precision: Precision): Writer {
         ? { code: "fp16-overflow", reason: `${where}[${bad}] is ${describeBadValue(value, precision)}; send fp32` }
         : { code: "not-finite", reason: `${where}[${bad}] is ${describeBadValue(value, precision)}` };
     },
-    indices(index) {
-      for (const i of index) {
-        view.setUint32(offset, i, true);
-        offset += 4;
-      }
+    positions(positions, size, bitmask) {
+      offset = writePositions(bytes, offset, positions, size, bitmask);
+    },
+    u8(value) {
+      view.setUint8(offset, value);
+      offset += 1;
     },
     u32(value) {
       view.setUint32(offset, value, true);
@@ -98,11 +104,14 @@ function writeModules(w: Writer, spec: AdapterSpec, update: AdapterUpdate): Code
         return undefined;
       });
     case "topk":
-      return eachModule(spec, update.modules, (mu, _, label) => {
+      return eachModule(spec, update.modules, (mu, { d, k, rank: r }, label) => {
+        const a = topkPositionEncoding(r * k, mu.aIndex).bitmask;
+        const b = topkPositionEncoding(d * r, mu.bIndex).bitmask;
+        w.u8((a ? TOPK_A_BITMASK : 0) | (b ? TOPK_B_BITMASK : 0));
         w.u32(mu.aIndex.length);
         w.u32(mu.bIndex.length);
-        w.indices(mu.aIndex);
-        w.indices(mu.bIndex);
+        w.positions(mu.aIndex, r * k, a);
+        w.positions(mu.bIndex, d * r, b);
         return w.values(mu.aDelta, `${label}: dA`) ?? w.values(mu.bDelta, `${label}: dB`);
       });
   }

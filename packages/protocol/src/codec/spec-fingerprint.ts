@@ -46,8 +46,19 @@ class Fnv1a {
   }
 }
 
+// Specs are immutable values (every field readonly); the codec asks for the same spec's fingerprint on every update.
+const fingerprints = new WeakMap<AdapterSpec, number>();
+
 /** The spec's fingerprint as a u32; equal specs always agree, a change to any field almost surely shows. */
 export function specFingerprint(spec: AdapterSpec): number {
+  const known = fingerprints.get(spec);
+  if (known !== undefined) return known;
+  const fingerprint = computeFingerprint(spec);
+  fingerprints.set(spec, fingerprint);
+  return fingerprint;
+}
+
+function computeFingerprint(spec: AdapterSpec): number {
   const hash = new Fnv1a();
   hash.u32(spec.modules.length);
   for (const module of spec.modules) {

@@ -27,17 +27,28 @@ describe("update sizes", () => {
     );
   });
 
-  it("a topk update costs topkOverheadBytes plus exactly (4 + bytesPerValue) per kept element", () => {
+  it("a topk update costs topkOverheadBytes, each factor's smaller position encoding, and one value per element", () => {
     fc.assert(
       fc.property(caseArb, ({ spec, update, precision }) => {
         if (update.kind !== "topk") return;
-        const elements = update.modules.reduce((sum, m) => sum + m.aIndex.length + m.bIndex.length, 0);
+        let bytes = topkOverheadBytes(spec, precision);
+        for (const [m, { d, k, rank: r }] of spec.modules.entries()) {
+          const mu = update.modules[m];
+          const aIndex = [...(mu?.aIndex ?? [])];
+          const bIndex = [...(mu?.bIndex ?? [])];
+          // Positions: a bitmask of the factor, or one varint per gap, whichever is smaller (ties: the bitmask).
+          const gaps = (index: number[]) =>
+            index.reduce((n, p, j) => n + (p - (j === 0 ? -1 : (index[j - 1] ?? 0)) - 1 < 128 ? 1 : 2), 0);
+          bytes += Math.min(Math.ceil((r * k) / 8), gaps(aIndex)) + Math.min(Math.ceil((d * r) / 8), gaps(bIndex));
+          bytes += (aIndex.length + bIndex.length) * (precision === "fp16" ? 2 : 4);
+        }
         const encoded = encodeUpdate(spec, update, precision);
-        const perElement = 4 + (precision === "fp16" ? 2 : 4);
-        expect(encoded.ok && encoded.value.length).toBe(topkOverheadBytes(spec, precision) + elements * perElement);
+        expect(encoded.ok && encoded.value.length).toBe(bytes);
       }),
       { numRuns: 400 },
     );
+    const spec = { modules: [{ name: "q", d: 2, k: 3, rank: 1 }], dense: [{ name: "h", shape: [3] }], alpha: 1 };
+    expect(topkOverheadBytes(spec, "fp16")).toBe(24 + 9 + 6);
   });
 
   it("a soft update costs softOverheadBytes plus exactly (d + k) * bytesPerValue per kept component", () => {

@@ -2,13 +2,21 @@
 // components and the coordinator can derive maxHttpBufferSize. All of them assume a spec checkCodecSpec accepts.
 import {
   denseSize,
+  positionMaskBytes,
+  topkPositionEncoding,
   type AdapterSpec,
   type AdapterUpdate,
   type LoraModuleSpec,
   type Precision,
   type UpdateKind,
 } from "@airlora/core";
-import { UPDATE_HEADER_BYTES, INDEX_BYTES, TOPK_COUNTS_BYTES, bytesPerValue, maskBytes } from "./wire-format";
+import {
+  DECODED_INDEX_BYTES,
+  TOPK_MODULE_FIXED_BYTES,
+  UPDATE_HEADER_BYTES,
+  bytesPerValue,
+  maskBytes,
+} from "./wire-format";
 
 const UPDATE_KINDS: readonly UpdateKind[] = ["dense", "soft", "b-only", "topk"];
 
@@ -30,12 +38,18 @@ export function softOverheadBytes(spec: AdapterSpec, precision: Precision): numb
   return UPDATE_HEADER_BYTES + masks + denseValues(spec) * bytesPerValue(precision);
 }
 
-/** What a topk update pays whatever it keeps: header, two u32 counts per module, and the dense tensors. */
+/**
+ * What a topk update pays whatever it keeps: header, per module a flags byte and two u32 counts, and the dense
+ * tensors. encodedSize(topk) = topkOverheadBytes + per factor its position bytes (the smaller of bitmask and gaps,
+ * core's topkPositionEncoding) + bytesPerValue per kept element.
+ */
 export function topkOverheadBytes(spec: AdapterSpec, precision: Precision): number {
-  return UPDATE_HEADER_BYTES + spec.modules.length * TOPK_COUNTS_BYTES + denseValues(spec) * bytesPerValue(precision);
+  return (
+    UPDATE_HEADER_BYTES + spec.modules.length * TOPK_MODULE_FIXED_BYTES + denseValues(spec) * bytesPerValue(precision)
+  );
 }
 
-/** The largest payload of one module for a kind: every rank kept, every topk index sent. */
+/** The largest payload of one module for a kind: every rank kept, every topk element sent (both bitmasks). */
 function maxModuleBytes(module: LoraModuleSpec, kind: UpdateKind, valueBytes: number): number {
   const { d, k, rank: r } = module;
   switch (kind) {
@@ -46,13 +60,15 @@ function maxModuleBytes(module: LoraModuleSpec, kind: UpdateKind, valueBytes: nu
     case "b-only":
       return d * r * valueBytes;
     case "topk":
-      return TOPK_COUNTS_BYTES + (r * k + d * r) * (INDEX_BYTES + valueBytes);
+      return (
+        TOPK_MODULE_FIXED_BYTES + positionMaskBytes(r * k) + positionMaskBytes(d * r) + (r * k + d * r) * valueBytes
+      );
   }
 }
 
 /**
- * The largest legal encoded update of `kind`, or of any kind when none is given (that is topk with every index
- * sent: (4 + bytesPerValue) bytes per LoRA value plus 8 bytes of counts per module).
+ * The largest legal encoded update of `kind`, or of any kind when none is given (that is topk with every element
+ * sent: a dense update plus, per module, 9 bytes of flags and counts and a bitmask of each factor).
  */
 export function maxEncodedSize(spec: AdapterSpec, precision: Precision, kind?: UpdateKind): number {
   const valueBytes = bytesPerValue(precision);
@@ -63,13 +79,14 @@ export function maxEncodedSize(spec: AdapterSpec, precision: Precision, kind?: U
 }
 
 /**
- * The typed-array bytes a decoded update can hold at most: topk with every index sent (a u32 index and a float32
- * per LoRA value) plus the dense tensors, i.e. at most twice a full float32 adapter. decodeUpdate never returns
- * more, and never more than twice the input length.
+ * The typed-array bytes a decoded update can hold at most: topk with every element sent (a u32 position and a
+ * float32 per LoRA value) plus the dense tensors, i.e. at most twice a full float32 adapter. decodeUpdate never
+ * returns more, and never more than 4 times the input length (a topk element takes at least 2 + 1/8 bytes on the
+ * wire and 8 decoded).
  */
 export function maxDecodedBytes(spec: AdapterSpec): number {
   const loraValues = spec.modules.reduce((sum, { d, k, rank: r }) => sum + r * k + d * r, 0);
-  return loraValues * (INDEX_BYTES + 4) + denseValues(spec) * 4;
+  return loraValues * (DECODED_INDEX_BYTES + 4) + denseValues(spec) * 4;
 }
 
 /** encodeUpdate(spec, update, precision) has exactly this length whenever it succeeds. */
@@ -86,8 +103,12 @@ export function encodedSize(spec: AdapterSpec, update: AdapterUpdate, precision:
         size += maskBytes(module.rank) + (update.modules[m]?.ranks.length ?? 0) * (module.d + module.k) * valueBytes;
         break;
       case "topk": {
-        const entries = (update.modules[m]?.aIndex.length ?? 0) + (update.modules[m]?.bIndex.length ?? 0);
-        size += TOPK_COUNTS_BYTES + entries * (INDEX_BYTES + valueBytes);
+        const { d, k, rank: r } = module;
+        const mu = update.modules[m];
+        const aIndex = mu?.aIndex ?? [];
+        const bIndex = mu?.bIndex ?? [];
+        size += TOPK_MODULE_FIXED_BYTES + (aIndex.length + bIndex.length) * valueBytes;
+        size += topkPositionEncoding(r * k, aIndex).bytes + topkPositionEncoding(d * r, bIndex).bytes;
         break;
       }
     }

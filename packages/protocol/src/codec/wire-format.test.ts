@@ -29,7 +29,7 @@ const TINY_STREAM = [
 const TINY_FINGERPRINT = fnv1a(TINY_STREAM);
 
 const header = (kind: number, precision: number, round: number): number[] => [
-  ...[0x41, 0x4c, 0x52, 0x55, 1, kind, precision, 0],
+  ...[0x41, 0x4c, 0x52, 0x55, 2, kind, precision, 0],
   ...u32(round),
   ...u32(1),
   ...u32(1),
@@ -101,7 +101,7 @@ describe("wire format", () => {
     expect(decodeUpdate(TINY, Uint8Array.from(expected))).toEqual({ ok: true, value: { update, precision: "fp16" } });
   });
 
-  it("writes a topk fp32 update as the byte table says", () => {
+  it("writes a topk fp32 update as the byte table says (bitmasks where they are no larger than the gaps)", () => {
     const update = {
       kind: "topk" as const,
       round: 1,
@@ -117,14 +117,44 @@ describe("wire format", () => {
     };
     const expected = [
       ...header(4, 4, 1),
+      0b11, // flags: dA and dB positions as bitmasks (a 1-byte gap list would tie with dA's 1-byte mask)
       ...[...u32(1), ...u32(2)], // counts: 1 dA entry, 2 dB entries
-      ...[...u32(2), ...u32(0), ...u32(5)], // dA indices, then dB indices
+      0b100, // dA bitmask (r*k = 3): position 2
+      0b100001, // dB bitmask (d*r = 6): positions 0 and 5
       ...[0x00, 0x00, 0xc0, 0x3f], // dA = 1.5
       ...[0x00, 0x00, 0x80, 0xbf, 0x00, 0x00, 0x00, 0x40], // dB = -1, 2
       ...[0x00, 0x00, 0x80, 0x3e], // head = 0.25
     ];
     const encoded = encodeUpdate(TINY, update, "fp32");
     expect(hex(encoded.ok ? encoded.value : [])).toBe(hex(expected));
+    expect(decodeUpdate(TINY, Uint8Array.from(expected))).toEqual({ ok: true, value: { update, precision: "fp32" } });
+  });
+
+  it("writes sparse topk positions as LEB128 gaps, and an empty factor as no bytes at all", () => {
+    const wide: AdapterSpec = { modules: [{ name: "w", d: 200, k: 1, rank: 1 }], dense: [], alpha: 1 };
+    const update = {
+      kind: "topk" as const,
+      round: 2,
+      modules: [
+        {
+          aIndex: new Uint32Array(0),
+          aDelta: new Float32Array(0),
+          bIndex: Uint32Array.from([3, 150]),
+          bDelta: Float32Array.from([1, -2]),
+        },
+      ],
+      dense: [],
+    };
+    const expected = [
+      ...[0x41, 0x4c, 0x52, 0x55, 2, 4, 2, 0, ...u32(2), ...u32(1), ...u32(0), ...u32(specFingerprint(wide))],
+      0b00, // flags: both as gap lists (dB's 25-byte bitmask is larger)
+      ...[...u32(0), ...u32(2)],
+      ...[3, 0x92, 0x01], // dB gaps: 3, then 150 - 3 - 1 = 146 = 0x12 + 1 * 128
+      ...[0x00, 0x3c, 0x00, 0xc0], // dB = 1, -2 in fp16
+    ];
+    const encoded = encodeUpdate(wide, update, "fp16");
+    expect(hex(encoded.ok ? encoded.value : [])).toBe(hex(expected));
+    expect(decodeUpdate(wide, Uint8Array.from(expected))).toEqual({ ok: true, value: { update, precision: "fp16" } });
   });
 
   it("writes dense as A' then B', and b-only as B', row-major as stored", () => {
@@ -146,7 +176,7 @@ describe("wire format", () => {
       );
     expect(dense.ok && floats(dense.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(bOnly.ok && floats(bOnly.value)).toEqual([4, 5, 6, 7, 8, 9, 10]);
-    expect(dense.ok && hex(dense.value.subarray(0, 8))).toBe("41 4c 52 55 01 01 04 00");
-    expect(bOnly.ok && hex(bOnly.value.subarray(0, 8))).toBe("41 4c 52 55 01 03 04 00");
+    expect(dense.ok && hex(dense.value.subarray(0, 8))).toBe("41 4c 52 55 02 01 04 00");
+    expect(bOnly.ok && hex(bOnly.value.subarray(0, 8))).toBe("41 4c 52 55 02 03 04 00");
   });
 });
