@@ -97,7 +97,7 @@ const CASES: readonly Case[] = [
     "an update in another precision than the run's",
     "fp32",
     (s) => ({ ...submission(submit(s, C, 200, 3)), payload: zeroUpdate(smallSpec(4), 1, "fp16", "soft") }),
-    /fp16, the run uses fp32/u,
+    /^wrong-precision: values in fp16, this run sends fp32/u,
   ],
   [
     "a truncated update",
