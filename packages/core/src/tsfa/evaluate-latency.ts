@@ -3,7 +3,7 @@
 
 import { solveChoiceKnapsack, type ChoiceProblem } from "./choice-knapsack";
 import { fitRoundLatency, type UploadJob } from "./fit-latency";
-import { requiredShare } from "./rate-model";
+import { shareFor, uploadWindow } from "./rate-model";
 import type { PreparedStage2 } from "./stage2-validate";
 
 export interface LatencyEvaluation {
@@ -77,9 +77,9 @@ export function evaluateLatency(
     value[s] = weight;
     let count = 1;
     if (participant !== undefined && participant.tauSec < latencySec) {
-      const seconds = latencySec - participant.tauSec;
+      const window = uploadWindow(participant.rate, totalBandwidth, latencySec - participant.tauSec);
       for (const option of options[n] ?? []) {
-        const share = requiredShare(participant.rate, totalBandwidth, BITS_PER_BYTE * option.byteBudget, seconds);
+        const share = shareFor(window, BITS_PER_BYTE * option.byteBudget);
         if (share > 1) break;
         cost[s + count] = share;
         value[s + count] = weight * option.energyLost;

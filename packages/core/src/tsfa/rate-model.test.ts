@@ -35,6 +35,38 @@ describe("rate model inverse", () => {
     );
   });
 
+  it("matches a 200-step bisection within 1e-10 from tiny shares to the whole band, weak to strong clients", () => {
+    // SNR over the whole band from 1e-3 to 1e9 and target shares from 1e-7 to 0.998: the table-and-Halley path (many
+    // clients: small shares, high SNR), its asymptote beyond the table, and the bracketed fallback near k = 1.
+    fc.assert(
+      fc.property(
+        fc.double({ min: -3, max: 9, noNaN: true }),
+        fc.double({ min: -7, max: -1e-3, noNaN: true }),
+        (log10Snr, log10Share) => {
+          const bandwidthHz = 1e6;
+          const model: RateModel = {
+            kind: "shannon",
+            powerW: 1,
+            gain: 10 ** log10Snr,
+            noisePsdWPerHz: 1 / bandwidthHz,
+          };
+          const bits = rateBps(model, 10 ** log10Share, bandwidthHz);
+          let lo = 0;
+          let hi = 1;
+          for (let i = 0; i < 200; i += 1) {
+            const mid = (lo + hi) / 2;
+            if (rateBps(model, mid, bandwidthHz) >= bits) hi = mid;
+            else lo = mid;
+          }
+          const share = requiredShare(model, bandwidthHz, bits, 1);
+          expect(Math.abs(share - hi)).toBeLessThanOrEqual(1e-10 * hi);
+          expect(rateBps(model, share, bandwidthHz)).toBeGreaterThanOrEqual(bits * (1 - 1e-13));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it("needs share rate / W of a linear client and nothing beyond its capacity", () => {
     const model: RateModel = { kind: "linear", capacityBps: 4e6 };
     expect(requiredShare(model, 10e6, 2e6, 1)).toBeCloseTo(0.2, 12);
