@@ -35,15 +35,20 @@ interface Cell {
 }
 
 export function searchLatency(
-  evaluate: (latencySec: number) => LatencyEvaluation,
+  evaluate: (latencySec: number, enoughEnergy: number) => LatencyEvaluation,
   settings: LatencySearchSettings,
 ): LatencySearchResult | undefined {
   const { penaltyWeight: v, virtualQueue: q } = settings;
   let best: { evaluation: LatencyEvaluation; objective: number } | undefined;
   let evaluations = 0;
-  const run = (latencySec: number): LatencyEvaluation => {
+  const target = (): number =>
+    best === undefined ? -Infinity : best.objective - settings.relativeTolerance * Math.abs(best.objective);
+  // `cellLo` is the left end of the cell being split: once the knapsack at T proves E*(T) >= enough, the cell
+  // (cellLo, T] cannot beat the best by more than the tolerance, so its rounded LP answer will do.
+  const run = (latencySec: number, cellLo: number): LatencyEvaluation => {
     evaluations += 1;
-    const evaluation = evaluate(latencySec);
+    const enough = v > 0 && best !== undefined ? (target() - q * cellLo) / v : Infinity;
+    const evaluation = evaluate(latencySec, enough);
     if (Number.isFinite(evaluation.energy)) {
       const objective = v * evaluation.energy + q * evaluation.fittedLatencySec;
       const slack = 1e-12 * Math.max(1, Math.abs(objective));
@@ -59,15 +64,19 @@ export function searchLatency(
   };
 
   const points = initialPoints(settings);
+  // The longest round first: everything fits there, and its objective lets most other knapsacks stop early.
+  const last = points.length - 1;
+  const results: LatencyEvaluation[] = [];
+  results[last] = run(points[last] ?? settings.maxSec, points[last - 1] ?? settings.minSec);
+  for (let i = 0; i < last; i += 1) results[i] = run(points[i] ?? settings.minSec, points[i - 1] ?? settings.minSec);
   const cells: Cell[] = [];
-  let previous: number | undefined;
-  for (const point of points) {
-    const evaluation = run(point);
-    if (previous !== undefined && Number.isFinite(evaluation.energy)) {
-      const hi = Math.min(point, evaluation.fittedLatencySec);
+  for (let i = 1; i <= last; i += 1) {
+    const evaluation = results[i];
+    const previous = points[i - 1] ?? settings.minSec;
+    if (evaluation !== undefined && Number.isFinite(evaluation.energy)) {
+      const hi = Math.min(points[i] ?? settings.maxSec, evaluation.fittedLatencySec);
       if (hi > previous) cells.push({ lo: previous, hi, energyLb: evaluation.energyLowerBound });
     }
-    previous = point;
   }
 
   const lowerBound = (cell: Cell): number => v * cell.energyLb + q * cell.lo;
@@ -78,14 +87,10 @@ export function searchLatency(
     });
     const [cell] = cells.splice(pick, 1);
     if (cell === undefined) break;
-    if (
-      best !== undefined &&
-      lowerBound(cell) >= best.objective - settings.relativeTolerance * Math.abs(best.objective)
-    )
-      break;
+    if (lowerBound(cell) >= target()) break;
     if (cell.hi - cell.lo <= 1e-12 * cell.hi) continue;
     const mid = (cell.lo + cell.hi) / 2;
-    const evaluation = run(mid);
+    const evaluation = run(mid, cell.lo);
     // Below mid E* is at least E*(mid); above the fitted latency the new answer dominates. If nothing fits at mid,
     // nothing fits below it in this cell either.
     if (Number.isFinite(evaluation.energy) && evaluation.fittedLatencySec > cell.lo)

@@ -47,10 +47,11 @@ export function solveStage2(input: Stage2Input, options: Stage2Options = {}): Re
   const relativeTolerance = options.relativeTolerance ?? DEFAULT_RELATIVE_TOLERANCE;
   const workspace = createWorkspace(prepared.value);
   // Each knapsack only has to be as exact as the search: half the tolerance, relative to the objective
-  // V E + Q T, expressed in weighted energy. With V = 0 energy does not count, any feasible answer will do.
-  const evaluate = (t: number): LatencyEvaluation =>
+  // V E + Q T, expressed in weighted energy. With V = 0 energy does not count, any feasible answer will do, and
+  // so will the LP's rounded answer once the LP bound shows that T cannot win (`enough`, from the search).
+  const evaluate = (t: number, enough: number): LatencyEvaluation =>
     evaluateLatency(prepared.value, workspace, t, (lowerBound) =>
-      v > 0 ? (relativeTolerance / 2) * (Math.max(0, lowerBound) + (q * t) / v) : Infinity,
+      v > 0 && lowerBound < enough ? (relativeTolerance / 2) * (Math.max(0, lowerBound) + (q * t) / v) : Infinity,
     );
   const found = searchLatency(evaluate, {
     minSec,
