@@ -28,6 +28,9 @@ export interface LatencyWorkspace extends ChoiceProblem {
   readonly length: Int32Array;
   readonly cost: Float64Array;
   readonly value: Float64Array;
+  /** Per budget option (same slots as cost): bits sent and ln bits (see shareFor). */
+  readonly bits: Float64Array;
+  readonly logBits: Float64Array;
 }
 
 export function createWorkspace(prepared: PreparedStage2): LatencyWorkspace {
@@ -35,12 +38,22 @@ export function createWorkspace(prepared: PreparedStage2): LatencyWorkspace {
   const start = new Int32Array(groups + 1);
   for (let n = 0; n < groups; n += 1) start[n + 1] = (start[n] ?? 0) + 1 + (prepared.options[n]?.length ?? 0);
   const total = start[groups] ?? 0;
+  const bits = new Float64Array(total);
+  const logBits = new Float64Array(total);
+  for (let n = 0; n < groups; n += 1)
+    (prepared.options[n] ?? []).forEach((option, j) => {
+      const at = (start[n] ?? 0) + 1 + j;
+      bits[at] = BITS_PER_BYTE * option.byteBudget;
+      logBits[at] = Math.log(bits[at] ?? 0);
+    });
   return {
     groups,
     start,
     length: new Int32Array(groups),
     cost: new Float64Array(total),
     value: new Float64Array(total),
+    bits,
+    logBits,
   };
 }
 
@@ -60,7 +73,7 @@ export function evaluateLatency(
   tolerance: number | ((lowerBound: number) => number),
 ): LatencyEvaluation {
   const { input, omega, options } = prepared;
-  const { start, length, cost, value } = workspace;
+  const { start, length, cost, value, bits, logBits } = workspace;
   const infeasible: LatencyEvaluation = {
     latencySec,
     energy: Infinity,
@@ -79,7 +92,7 @@ export function evaluateLatency(
     if (participant !== undefined && participant.tauSec < latencySec) {
       const window = uploadWindow(participant.rate, totalBandwidth, latencySec - participant.tauSec);
       for (const option of options[n] ?? []) {
-        const share = shareFor(window, BITS_PER_BYTE * option.byteBudget);
+        const share = shareFor(window, bits[s + count] ?? 0, logBits[s + count]);
         if (share > 1) break;
         cost[s + count] = share;
         value[s + count] = weight * option.energyLost;

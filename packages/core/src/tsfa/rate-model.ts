@@ -56,28 +56,45 @@ export interface UploadWindow {
   readonly snr: number;
   /** shannon: y per bit sent, y = bits ln2 / (W seconds) (see shannonShare). */
   readonly yPerBit: number;
+  /** shannon: ln(a / yPerBit), so that ln k = this - ln bits costs no logarithm per option. */
+  readonly logKPerBit: number;
 }
 
 export function uploadWindow(model: RateModel, totalBandwidth: number, seconds: number): UploadWindow {
   switch (model.kind) {
     case "linear":
-      return { kind: "linear", seconds, totalBandwidth, capacityBps: model.capacityBps, snr: 0, yPerBit: 0 };
-    case "shannon":
+      return {
+        kind: "linear",
+        seconds,
+        totalBandwidth,
+        capacityBps: model.capacityBps,
+        snr: 0,
+        yPerBit: 0,
+        logKPerBit: 0,
+      };
+    case "shannon": {
+      const snr = (model.powerW * model.gain) / (model.noisePsdWPerHz * totalBandwidth);
+      const yPerBit = Math.LN2 / (totalBandwidth * seconds);
       return {
         kind: "shannon",
         seconds,
         totalBandwidth,
         capacityBps: 0,
-        snr: (model.powerW * model.gain) / (model.noisePsdWPerHz * totalBandwidth),
-        yPerBit: Math.LN2 / (totalBandwidth * seconds),
+        snr,
+        yPerBit,
+        logKPerBit: Math.log(snr / yPerBit),
       };
+    }
     default:
       return model satisfies never;
   }
 }
 
-/** requiredShare for `bits` within the window's time. */
-export function shareFor(window: UploadWindow, bits: number): number {
+/**
+ * requiredShare for `bits` within the window's time. `logBits` (ln bits) may come from a cache; it only steers the
+ * first guess of a Shannon share and is computed here when absent, so a cached value gives the same share.
+ */
+export function shareFor(window: UploadWindow, bits: number, logBits?: number): number {
   if (bits <= 0) return 0;
   if (!(window.seconds > 0)) return Infinity;
   if (window.kind === "linear") {
@@ -85,7 +102,7 @@ export function shareFor(window: UploadWindow, bits: number): number {
     const share = rate / window.totalBandwidth;
     return rate <= window.capacityBps && share <= 1 ? share : Infinity;
   }
-  return shannonShare(bits * window.yPerBit, window.snr);
+  return shannonShare(bits * window.yPerBit, window.snr, window.logKPerBit - (logBits ?? Math.log(bits)));
 }
 
 /**
@@ -94,17 +111,17 @@ export function shareFor(window: UploadWindow, bits: number): number {
  * L = ln(1 + a / beta) (nats/s/Hz), the root is beta* = y / L*, where L* solves g(L) = L - ln(1 + k L) = 0 with
  * k = a / y. Since f(beta) = beta ln(1 + a / beta) < a for every beta, there is no root unless k > 1. L* depends on
  * k alone, so a table of L*(ln k) (`efficiencyTable`) gives a first guess within about 1e-9, and one Halley step
- * (g is convex) finishes: 2 logarithms per share (ln k and that step's) where the bracketed Newton below takes about
- * 8. The answer is the root's upper side, a share that is always enough, within about 1e-12 (relative) of the exact
+ * (g is convex) finishes: one logarithm per share (ln k comes from the window and a cached ln bits) where the
+ * bracketed Newton below takes about 8. The answer is the root's upper side, a share that is always enough, within about 1e-12 (relative) of the exact
  * one.
  *
  * Near k = 1 (a weak client given almost the whole band) L* ~ 2 (k - 1) is ill-conditioned in k, so there, and if
  * Halley does not settle, the bracketed Newton in beta does the work.
  */
-function shannonShare(y: number, snrFullBand: number): number {
+function shannonShare(y: number, snrFullBand: number, logK: number): number {
   const k = snrFullBand / y;
   if (!(k > 1)) return Infinity;
-  const efficiency = k >= WELL_CONDITIONED_K && k < Infinity ? spectralEfficiency(k) : undefined;
+  const efficiency = k >= WELL_CONDITIONED_K && k < Infinity ? spectralEfficiency(k, logK) : undefined;
   if (efficiency === undefined) return bracketedShannonShare(y, snrFullBand);
   const share = y / efficiency;
   if (share <= 1) return share;
@@ -124,9 +141,9 @@ const MAX_HALLEY_STEPS = 16;
  * step s is at most about (g'' / 2 g') s^2 and Halley's is smaller, so the loop stops once (g'' / g') s^2 <= 1e-13 L
  * and subtracts twice that, plus the few ulps of rounding in g divided by g'.
  */
-function spectralEfficiency(k: number): number | undefined {
+function spectralEfficiency(k: number, logK: number): number | undefined {
   const lowest = (k - 1) / k;
-  let l = efficiencyGuess(k);
+  let l = efficiencyGuess(logK);
   for (let iter = 0; iter < MAX_HALLEY_STEPS; iter += 1) {
     const kl = k * l;
     const q = k / (1 + kl);
@@ -183,11 +200,10 @@ const efficiencyTable = ((): { value: Float64Array; slope: Float64Array } => {
 })();
 
 /**
- * A first guess of L* for k >= WELL_CONDITIONED_K: cubic Hermite interpolation in the table, or beyond it the
- * asymptote L = ln(1 + k L) ~ c + ln(c + ln c), c = ln k. Only the number of Halley steps depends on it.
+ * A first guess of L* from u ~ ln k (k >= WELL_CONDITIONED_K): cubic Hermite interpolation in the table, or beyond
+ * it the asymptote L = ln(1 + k L) ~ u + ln(u + ln u). Only the number of Halley steps depends on it.
  */
-function efficiencyGuess(k: number): number {
-  const u = Math.log(k);
+function efficiencyGuess(u: number): number {
   const x = u * EFFICIENCY_TABLE_STEPS_PER_UNIT;
   const i = Math.floor(x);
   const { value, slope } = efficiencyTable;
