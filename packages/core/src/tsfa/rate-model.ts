@@ -106,6 +106,24 @@ export function shareFor(window: UploadWindow, bits: number, logBits?: number): 
 }
 
 /**
+ * How fast the share falls as the time grows, -d share / d seconds at the window's time, for the share `share` that
+ * shareFor gave these bits. Scaled down a little so that it never exceeds the true rate: the share is convex and
+ * decreasing in the time (linear: bits / (W s); Shannon: the inverse of the concave f(beta) = beta ln(1 + a / beta)
+ * of y ~ 1 / s), so its tangent with this slope lies below it at every shorter time (latency-search.ts uses that).
+ * 0 where the derivative cannot be trusted (a Shannon client at an SNR below 0.01 in its band).
+ */
+export function shareSlope(window: UploadWindow, bits: number, share: number): number {
+  if (!(share > 0 && share < Infinity && window.seconds > 0)) return 0;
+  if (window.kind === "linear") return (share / window.seconds) * (1 - 1e-9);
+  const y = bits * window.yPerBit;
+  const snr = window.snr / share;
+  if (!(snr > 1e-2)) return 0;
+  // f'(beta) = ln(1 + a / beta) - a / (beta + a), with ln(1 + a / beta) = y / beta (shareFor's root, to ~1e-12).
+  const derivative = y / share - snr / (1 + snr);
+  return derivative > 0 ? (y / window.seconds / derivative) * 0.999 : 0;
+}
+
+/**
  * Solves beta ln(1 + a / beta) = y for beta in (0, 1], with y = rate ln2 / W and a the full-band SNR (the innermost
  * loop of stage 2: per client, per budget option, per candidate round latency). Written in the spectral efficiency
  * L = ln(1 + a / beta) (nats/s/Hz), the root is beta* = y / L*, where L* solves g(L) = L - ln(1 + k L) = 0 with
