@@ -41,7 +41,7 @@ export function solveChoiceKnapsack(
   problem: ChoiceProblem,
   capacity = 1,
   tolerance: number | ((lowerBound: number, lambda: number) => number) = 0,
-  workLimit = 100_000,
+  workLimit = 30_000,
 ): KnapsackSolution | undefined {
   const { groups, start, length, cost, value } = problem;
   for (let g = 0; g < groups; g += 1) if ((length[g] ?? 0) === 0) return undefined;
