@@ -15,6 +15,8 @@ export interface KnapsackSolution {
   readonly lowerBound: number;
   /** The exact search hit its work limit and thinned its frontiers: lowerBound is then the LP bound only. */
   readonly thinned: boolean;
+  /** The price of a unit of capacity at which the Lagrangian bound was best (0 if everything fits for free). */
+  readonly lambda: number;
 }
 
 interface Point {
@@ -25,8 +27,8 @@ interface Point {
 }
 
 /**
- * Least total value within `tolerance` of the optimum (a number, or a function of the LP lower bound, for a
- * tolerance relative to the objective). First the LP relaxation (knapsack-relaxation.ts): its
+ * Least total value within `tolerance` of the optimum (a number, or a function of the LP lower bound and its price
+ * lambda, for a tolerance relative to the objective). First the LP relaxation (knapsack-relaxation.ts): its
  * rounded answer is returned as it is when the LP bound proves it within the tolerance, which is the usual case
  * with many clients (the LP gap is at most one client's step). Otherwise an exact dynamic program over Pareto
  * frontiers (Nemhauser-Ullmann) with real-valued costs, pruned twice: a partial choice is dropped when the cheapest
@@ -38,8 +40,8 @@ interface Point {
 export function solveChoiceKnapsack(
   problem: ChoiceProblem,
   capacity = 1,
-  tolerance: number | ((lowerBound: number) => number) = 0,
-  workLimit = 100_000,
+  tolerance: number | ((lowerBound: number, lambda: number) => number) = 0,
+  workLimit = 30_000,
 ): KnapsackSolution | undefined {
   const { groups, start, length, cost, value } = problem;
   for (let g = 0; g < groups; g += 1) if ((length[g] ?? 0) === 0) return undefined;
@@ -51,8 +53,9 @@ export function solveChoiceKnapsack(
     value: relaxation.incumbentValue,
     lowerBound: relaxation.lowerBound,
     thinned: false,
+    lambda: relaxation.lambda,
   };
-  const slack = typeof tolerance === "number" ? tolerance : tolerance(relaxation.lowerBound);
+  const slack = typeof tolerance === "number" ? tolerance : tolerance(relaxation.lowerBound, relaxation.lambda);
   if (incumbent.value - relaxation.lowerBound <= slack) return incumbent;
 
   // Reduced-cost fixing: for any choice x that fits, value(x) >= L(lambda) + sum_g rc_g(x_g), where rc is an
@@ -103,7 +106,14 @@ export function solveChoiceKnapsack(
   const choice = new Int32Array(groups);
   for (let g = 0; g < groups; g += 1) choice[g] = fixed[g] ?? 0;
   open.forEach((g, o) => (choice[g] = keptIndex[(keptStart[g] ?? 0) + (searched.choice[o] ?? 0)] ?? 0));
-  return { choice, cost: fixedCost + searched.cost, value: fixedValue + searched.value, lowerBound, thinned };
+  return {
+    choice,
+    cost: fixedCost + searched.cost,
+    value: fixedValue + searched.value,
+    lowerBound,
+    thinned,
+    lambda,
+  };
 }
 
 /** The group whose kept options include position `at` (keptStart is non-decreasing). */

@@ -92,6 +92,57 @@ describe("stage 1 rank choice", () => {
     );
   });
 
+  it("never settles for a rank that captures less than eta, however close", () => {
+    // r = 2 holds 89%, r = 4 everything: 89% is not 90%.
+    const record = choose({ ...channel, pilotSpectrum: [0.5, 0.39, 0.06, 0.05], bytesPerComponent: () => 1000 });
+    expect(record.candidates[0]?.capturedEnergy).toBeCloseTo(0.89, 12);
+    expect(record.rank).toBe(4);
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 32 }),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        (spectrum, eta) => {
+          fc.pre(spectrum.some((e) => e > 0));
+          const record = choose({
+            ...channel,
+            pilotSpectrum: spectrum,
+            energyTarget: eta,
+            bytesPerComponent: () => 100,
+          });
+          // The channel affords every rank here, so the choice is the energy rule's alone.
+          const chosen = record.candidates.find((c) => c.rank === record.rank);
+          const enough = record.candidates.filter((c) => c.capturedEnergy >= eta - 1e-12);
+          if (enough.length === 0) expect(record.rank).toBe(record.candidates.at(-1)?.rank);
+          else {
+            expect(chosen?.capturedEnergy).toBeGreaterThanOrEqual(eta - 1e-12);
+            expect(record.rank).toBe(enough[0]?.rank);
+          }
+        },
+      ),
+    );
+  });
+
+  it("counts a spectrum that captures exactly eta, and a channel that affords exactly rho_min, as enough", () => {
+    // 9 / 10 is the double nearest 0.9, the default eta: r = 1 captures exactly the target.
+    const atEta = choose({ ...channel, candidates: [1, 2, 4], pilotSpectrum: [9, 1], bytesPerComponent: () => 1000 });
+    expect(atEta.candidates[0]?.capturedEnergy).toBe(0.9);
+    expect(atEta.rank).toBe(1);
+    // S_bar = 125,000 bytes buys 2 components of 62,500: k / r = 2 / 8 = 0.25 = rho_min at r = 8 (which 90% needs).
+    const atRho = choose({ ...channel, pilotSpectrum: flat(8), bytesPerComponent: () => 62500 });
+    expect(atRho.candidates.find((c) => c.rank === 8)?.keptRatio).toBe(0.25);
+    expect(atRho.rank).toBe(8);
+    expect(atRho.reason).toMatch(/smallest rank capturing/);
+  });
+
+  it("takes the fixed overhead off S_bar before buying components", () => {
+    // 125,000 bytes less 65,000 of overhead buy 3 components of 20,000, not 6; at r = 16 that is 3 / 16 < 0.25, so
+    // a flat spectrum (which 90% would take to 32) is capped at 8 instead of 16.
+    const record = choose({ ...channel, pilotSpectrum: flat(), bytesPerComponent: () => 20000, overheadBytes: 65000 });
+    expect(record.expectedPayloadBytes).toBeCloseTo(125000, 6);
+    expect(record.candidates.map((c) => c.affordableComponents)).toEqual([3, 3, 3, 3, 3]);
+    expect(record.rank).toBe(8);
+  });
+
   it("rejects unusable input as a value", () => {
     expect(chooseRank({ ...channel, pilotSpectrum: [], bytesPerComponent: () => 1 }).ok).toBe(false);
     expect(chooseRank({ ...channel, pilotSpectrum: [0, 0], bytesPerComponent: () => 1 }).ok).toBe(false);

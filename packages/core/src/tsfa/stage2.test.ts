@@ -129,8 +129,9 @@ describe("stage 2 schedule", () => {
   });
 
   it("lets everyone send everything when Q = 0, however many clients share the uplink (T_max is feasible)", () => {
-    // T_max is the fitted latency of everyone sending everything; the knapsack adds the same shares in another
-    // order, so without a little slack that very point can be judged infeasible and the solver settles for less.
+    // T_max is the fitted latency of everyone sending everything. The knapsack at T_max must find that choice
+    // feasible with no slack, so it has to price the very shares the fit summed (one path, rate-model.ts shareFor)
+    // and add them in the same order: red when the fit sums in reverse, or with any second way of computing a share.
     fc.assert(
       fc.property(
         fc.array(

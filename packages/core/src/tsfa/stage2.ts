@@ -6,7 +6,7 @@
 import { fail, ok, type Result } from "../result";
 import { createWorkspace, evaluateLatency, type LatencyEvaluation } from "./evaluate-latency";
 import { fitRoundLatency } from "./fit-latency";
-import { searchLatency } from "./latency-search";
+import { cellBound, searchLatency } from "./latency-search";
 import { rateBps, requiredShare, usefulShareCap } from "./rate-model";
 import { spreadLeftover } from "./spread-leftover";
 import type { ClientSchedule, Stage2Input, Stage2Options, Stage2Schedule } from "./stage2-types";
@@ -47,10 +47,19 @@ export function solveStage2(input: Stage2Input, options: Stage2Options = {}): Re
   const relativeTolerance = options.relativeTolerance ?? DEFAULT_RELATIVE_TOLERANCE;
   const workspace = createWorkspace(prepared.value);
   // Each knapsack only has to be as exact as the search: half the tolerance, relative to the objective
-  // V E + Q T, expressed in weighted energy. With V = 0 energy does not count, any feasible answer will do.
-  const evaluate = (t: number): LatencyEvaluation =>
-    evaluateLatency(prepared.value, workspace, t, (lowerBound) =>
-      v > 0 ? (relativeTolerance / 2) * (Math.max(0, lowerBound) + (q * t) / v) : Infinity,
+  // V E + Q T, expressed in weighted energy. With V = 0 energy does not count, any feasible answer will do, and
+  // so will the LP's rounded answer once the LP and tangent bounds show that the cell (cellLo, t] cannot reach the
+  // search's target.
+  const evaluate = (t: number, cellLo: number, target: number): LatencyEvaluation =>
+    evaluateLatency(
+      prepared.value,
+      workspace,
+      t,
+      (lowerBound, tangent) =>
+        v > 0 && cellBound(v, q, cellLo, t, lowerBound, tangent.lo, tangent.hi) < target
+          ? (relativeTolerance / 2) * (Math.max(0, lowerBound) + (q * t) / v)
+          : Infinity,
+      cellLo,
     );
   const found = searchLatency(evaluate, {
     minSec,

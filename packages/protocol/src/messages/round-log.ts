@@ -87,7 +87,8 @@ export const RoundLogLine = z.strictObject({
   aggregated: z.boolean(),
   /** Evaluation of the global adapter after the round on the held-out set; null if it could not be evaluated. */
   eval: RoundEvaluation.nullable(),
-  /** ||mean(B_n A_n) - mean(B_n) mean(A_n)|| / ||mean(B_n A_n)|| over the submitted updates, where affordable. */
+  /** ||P* - B^ A^|| / ||P* - B_0 A_0|| over the submitted updates, where affordable: P* = mean(B_n A_n), (A^, B^) the
+   * adapter the rule returned, (A_0, B_0) the round's start (docs/algorithms.md section 4.6). */
   separationGap: z.number().nonnegative().nullable(),
   /** A sentence when something out of the ordinary happened (no quorum, evaluation failed, ...). */
   note: z.string().max(2000).optional(),
