@@ -38,10 +38,10 @@ import {
   type ClientRecord,
 } from "../clients/registry";
 import type { Logger } from "../log";
+import { cutOffIfTooMany } from "./cut-off";
 import { acceptChunk, isComplete, type UploadInProgress } from "../uploads/upload-assembler";
 
-/** After this many refused messages a socket is disconnected: it is broken or hostile. */
-export const MAX_INVALID_MESSAGES = 50;
+export { MAX_INVALID_MESSAGES } from "./cut-off";
 
 /** What the namespace needs of the run once it is prepared. */
 export interface RunHooks {
@@ -132,16 +132,7 @@ export function attachClientNamespace(nsp: Namespace, deps: ClientNamespaceDeps)
         const code = ErrorCode.safeParse(error.code);
         socket.emit("error", { ...error, code: code.success ? code.data : "bad-message" } satisfies ErrorMessage);
       }
-      if (data.invalidMessages >= MAX_INVALID_MESSAGES) {
-        deps.refusals.count("too-many-errors");
-        socket.emit("error", {
-          code: "too-many-errors",
-          reason: `disconnected after ${String(MAX_INVALID_MESSAGES)} refused messages`,
-        } satisfies ErrorMessage);
-        // A client this broken (or this hostile) costs its address a wait, like a wrong token does.
-        deps.guard.failed(socket.handshake.address);
-        socket.disconnect(true);
-      }
+      cutOffIfTooMany(socket, data.invalidMessages, deps);
     };
     socket.onAny((event: unknown, ...args: unknown[]) => {
       // Packets already read when the socket was cut off still arrive here: they are not answered or counted.

@@ -28,7 +28,7 @@ import type { ClientStore } from "../clients/client-store";
 import type { ClientRecord } from "../clients/registry";
 import type { Logger } from "../log";
 import type { RunEngine } from "../run/engine";
-import { MAX_INVALID_MESSAGES } from "./client-namespace";
+import { cutOffIfTooMany } from "./cut-off";
 
 /** Changes are sent at most this often. */
 export const BATCH_MS = 250;
@@ -128,15 +128,7 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
         inReplyTo: name,
       } satisfies ErrorMessage);
       // Observers send nothing: one that keeps talking is broken or hostile, as on /client.
-      if (refused >= MAX_INVALID_MESSAGES) {
-        deps.refusals.count("too-many-errors");
-        socket.emit("error", {
-          code: "too-many-errors",
-          reason: `disconnected after ${String(MAX_INVALID_MESSAGES)} refused messages`,
-        } satisfies ErrorMessage);
-        deps.guard.failed(socket.handshake.address);
-        socket.disconnect(true);
-      }
+      cutOffIfTooMany(socket, refused, deps);
     });
     socket.on("error", (error: unknown) => {
       // socket.io's own parser refused a packet (the connection is closing); a client's "error" event is no Error.

@@ -11,6 +11,7 @@ import { productChangeEnergy } from "./product-change-energy";
 import { rankImportance } from "./rank-importance";
 import { selectComponents, type ComponentCost } from "./select-components";
 import { checkStates, type UpdateBuild } from "./update-build";
+import { withResidual } from "./with-residual";
 
 export interface SoftUpdateBuild extends UpdateBuild<"soft"> {
   /** E = sum_dropped s_i^2 / sum_all s_i^2 over all modules (the 4.3 estimate, exact for orthogonal changes). */
@@ -26,21 +27,6 @@ export interface SoftUpdateBuild extends UpdateBuild<"soft"> {
    * zero for kept components and for dense tensors. Pass it to the next round's build to enable error feedback.
    */
   readonly residual: AdapterState;
-}
-
-/** local + residual per LoRA factor; dense tensors are sent whole, so the residual's dense part is ignored. */
-function withResidual(local: AdapterState, residual: AdapterState | undefined): readonly LoraModuleState[] {
-  if (residual === undefined) return local.modules;
-  return local.modules.map((m, index) => {
-    const res = residual.modules[index];
-    const a = m.a.slice();
-    const b = m.b.slice();
-    if (res !== undefined) {
-      for (let i = 0; i < a.length; i += 1) a[i] = (a[i] ?? 0) + (res.a[i] ?? 0);
-      for (let i = 0; i < b.length; i += 1) b[i] = (b[i] ?? 0) + (res.b[i] ?? 0);
-    }
-    return { a, b };
-  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { choosePositionEncoding, varintBytes } from "../update/topk-positions";
 import { bytesPerValue } from "./component-bytes";
 import { productChangeEnergy } from "./product-change-energy";
 import { checkStates, type UpdateBuild } from "./update-build";
+import { withResidual } from "./with-residual";
 
 export interface TopkUpdateBuild extends UpdateBuild<"topk"> {
   /** Position bytes (bitmask or gap list per factor) plus kept elements x bytes per value, <= byteBudget. */
@@ -71,21 +72,6 @@ function splitCount(total: number, sizeA: number, sizeB: number, nonzeroA: numbe
   const shareA = sizeA + sizeB === 0 ? 0 : Math.floor((total * sizeA) / (sizeA + sizeB));
   const countB = Math.min(total - Math.min(shareA, nonzeroA), nonzeroB);
   return { countA: Math.min(total - countB, nonzeroA), countB };
-}
-
-/** local + residual per LoRA factor (as SOFT's builder does): the state this client means to send. */
-function withResidual(local: AdapterState, residual: AdapterState | undefined): readonly LoraModuleState[] {
-  if (residual === undefined) return local.modules;
-  return local.modules.map((m, index) => {
-    const res = residual.modules[index];
-    const a = m.a.slice();
-    const b = m.b.slice();
-    if (res !== undefined) {
-      for (let i = 0; i < a.length; i += 1) a[i] = (a[i] ?? 0) + (res.a[i] ?? 0);
-      for (let i = 0; i < b.length; i += 1) b[i] = (b[i] ?? 0) + (res.b[i] ?? 0);
-    }
-    return { a, b };
-  });
 }
 
 /** target - global per LoRA element as float32, all modules' A in one array (or all B), and where each starts. */
