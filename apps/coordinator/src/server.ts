@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import QRCode from "qrcode";
 import { Server as SocketServer } from "socket.io";
 import { fail, ok, type Result } from "@airlora/core";
-import { PRESETS, TASK_CLASSES, adapterSpecFor } from "@airlora/model";
+import { PRESETS, adapterSpecFor, taskHead } from "@airlora/model";
 import { PROTOCOL_VERSION, type Health, type RunView } from "@airlora/protocol";
 import { isTerminal, restoreRun, type Effect, type RunState } from "@airlora/rounds";
 import { coordinatorUrls } from "./announce";
@@ -326,8 +326,7 @@ function packetRefusal(reason: string, description: unknown): string | undefined
 /** socket.io's message limit: one upload chunk, or a round report with one importance figure per component of the
  * largest adapter the run may train, plus headroom for the JSON around them. */
 function maxMessageBytes(settings: RunSettings): number {
-  const classes = TASK_CLASSES[settings.task];
-  const head = classes === 0 ? ({ kind: "lm" } as const) : ({ kind: "classifier", classes } as const);
+  const head = taskHead(settings.task);
   const rank = Math.max(settings.rank ?? 0, ...settings.rankCandidates);
   const spec = adapterSpecFor(PRESETS[settings.preset], { rank, targets: settings.targets, head });
   const components = spec.modules.reduce((sum, m) => sum + m.rank, 0);

@@ -24,6 +24,7 @@ export {
   DEFAULT_TARGETS,
   LORA_TARGETS,
   adapterSpecFor,
+  taskHead,
   parseLoraTargets,
   type AdapterOptions,
   type LoraTarget,

@@ -2,7 +2,7 @@
 import { fail, ok, type AdapterSpec, type Result } from "@airlora/core";
 import {
   PRESETS,
-  TASK_CLASSES,
+  taskHead,
   adapterSpecFor,
   decodeShard,
   disposeGpt,
@@ -43,12 +43,11 @@ export function createTfjsCompute(): ParticipantCompute {
       const model = modelFromBytes(config, files.weights, files.poolingCentre);
       if (!model.ok) return fail({ code: "bad-model", reason: model.error.reason });
       if (loaded !== undefined) disposeGpt(loaded.model);
-      const classes = TASK_CLASSES[info.task];
       loaded = {
         info,
         model: model.value,
         shard: shard.value,
-        task: classes === 0 ? { kind: "lm" } : { kind: "classifier", classes },
+        task: taskHead(info.task),
       };
       return ok({ rows: shard.value.lengths.length });
     },

@@ -150,9 +150,6 @@ export const startCommand = new Command("start")
         ? {}
         : { accessLimits: { ...DEFAULT_ACCESS_LIMITS, connectionsPerAddress: options.maxConnectionsPerIp } }),
     });
-    if (config.joinToken === config.adminToken) {
-      throw new Error("the join token must differ from the admin token: whoever can join could run the dashboard");
-    }
     if (!pagesBuilt(config.webRoot)) {
       process.stderr.write(`warning: pages are not built in ${config.webRoot}; run "npm run build"\n`);
     }

@@ -7,6 +7,7 @@ import { fail, ok, updateSeparationGap, type Result } from "@airlora/core";
 import {
   PRESETS,
   TASK_CLASSES,
+  taskHead,
   adapterSpecFor,
   createGpt,
   encodeShard,
@@ -54,7 +55,7 @@ async function prepare(request: PrepareRequest): Promise<Result<PreparedData>> {
   });
   if (!prepared.ok) return prepared;
   const model = createGpt(config, base.value.weights, base.value.poolingCentre);
-  const task: TaskHead = classes === 0 ? { kind: "lm" } : { kind: "classifier", classes };
+  const task = taskHead(request.task);
   held = { model, evalShard: prepared.value.evalShard, task };
   let pilot: PreparedData["pilot"] = null;
   if (request.pilot !== null) {

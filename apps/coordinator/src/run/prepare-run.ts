@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fail, ok, type Result } from "@airlora/core";
-import { PRESETS, TASK_CLASSES, adapterSpecFor } from "@airlora/model";
+import { PRESETS, TASK_CLASSES, adapterSpecFor, taskHead } from "@airlora/model";
 import { modelDir, sha256Hex } from "@airlora/model/node";
 import type { SessionInfo } from "@airlora/protocol";
 import { checkRunConfig, type PilotRecord, type RunConfig } from "@airlora/rounds";
@@ -45,7 +45,7 @@ export async function prepareRun(
 ): Promise<Result<PreparedRun>> {
   const config = PRESETS[settings.preset];
   const classes = TASK_CLASSES[settings.task];
-  const head = classes === 0 ? ({ kind: "lm" } as const) : ({ kind: "classifier", classes } as const);
+  const head = taskHead(settings.task);
   const ranks = settings.rank === undefined ? [...settings.rankCandidates] : [settings.rank];
   const specs = ranks.map((rank) => adapterSpecFor(config, { rank, targets: settings.targets, head }));
   const runId = resume?.runId ?? newRunId(settings);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { adapterFromNamedTensors, fail, ok, type AdapterState, type Result } from "@airlora/core";
-import { PRESETS, TASK_CLASSES, adapterSpecFor, readSafetensors } from "@airlora/model";
+import { PRESETS, adapterSpecFor, readSafetensors, taskHead } from "@airlora/model";
 import { sha256Hex } from "@airlora/model/node";
 import { RoundLogLine, RunCheckpointState } from "@airlora/protocol";
 import type { PilotRecord } from "@airlora/rounds";
@@ -124,8 +124,7 @@ function lastCompleteCheckpoint(
 function readAdapter(bytes: Uint8Array, settings: RunSettings, rank: number): Result<AdapterState> {
   const file = readSafetensors(bytes);
   if (!file.ok) return file;
-  const classes = TASK_CLASSES[settings.task];
-  const head = classes === 0 ? ({ kind: "lm" } as const) : ({ kind: "classifier", classes } as const);
+  const head = taskHead(settings.task);
   const spec = adapterSpecFor(PRESETS[settings.preset], { rank, targets: settings.targets, head });
   return adapterFromNamedTensors(spec, file.value.tensors);
 }

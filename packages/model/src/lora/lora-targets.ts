@@ -4,6 +4,7 @@
 // (module "wte": d = nEmbd, k = vocabSize, one A column per token, so the adapter learns per-token offsets).
 import { fail, ok, type AdapterSpec, type LoraModuleSpec, type Result } from "@airlora/core";
 import type { ModelConfig } from "../config/model-config";
+import { TASK_CLASSES, type TaskName } from "../tasks/shard";
 import { classifierFeatureWidth } from "../transformer/classifier-features";
 import { EMBEDDING_MODULE } from "../transformer/gpt";
 
@@ -26,6 +27,12 @@ export function parseLoraTargets(list: string): Result<LoraTarget[]> {
 
 /** The task head on top of the final hidden state: a classifier (trained densely) or the tied LM head. */
 export type TaskHead = { readonly kind: "classifier"; readonly classes: number } | { readonly kind: "lm" };
+
+/** The head a task trains: a classifier of its classes, or the LM head for a language-modelling task. */
+export function taskHead(task: TaskName): TaskHead {
+  const classes = TASK_CLASSES[task];
+  return classes === 0 ? { kind: "lm" } : { kind: "classifier", classes };
+}
 
 export interface AdapterOptions {
   readonly rank: number;
