@@ -101,5 +101,21 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Code that runs in the participant's worker reads tensors asynchronously: on WebGPU a synchronous read blocks
+    // the worker's thread until the whole GPU queue drains (50 s on a software adapter), the socket it shares misses
+    // its heartbeat and the coordinator drops the participant (docs/platform.md section 3).
+    files: ["packages/model/src/**/*.ts", "packages/participant/src/**/*.ts", "apps/web/src/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/*test-helpers.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["dataSync", "arraySync", "bufferSync"].map((property) => ({
+          property,
+          message: "read tensors with await data() / array() / buffer(): a sync read blocks the worker (webgpu)",
+        })),
+      ],
+    },
+  },
   prettier,
 );

@@ -16,15 +16,19 @@ export interface LocalWork {
   readonly meanLoss: number | null;
 }
 
-export interface TrainRequest {
-  readonly steps: number;
-  readonly seed: number;
-  /** ffa: A stays at the global's values. */
-  readonly freezeA: boolean;
+/** When local work must end: a slow device does less work rather than miss the round. */
+export interface WorkLimit {
   /** Stop before a step that would start at or after this time (the session's clock). */
   readonly deadlineAt: number;
   readonly now: () => number;
   readonly signal: { readonly aborted: boolean };
+}
+
+export interface TrainRequest extends WorkLimit {
+  readonly steps: number;
+  readonly seed: number;
+  /** ffa: A stays at the global's values. */
+  readonly freezeA: boolean;
   readonly onStep?: (step: number, steps: number, loss: number, tokensPerSec: number) => void;
 }
 
@@ -33,8 +37,13 @@ export interface ParticipantCompute {
   load(info: SessionInfo, files: DownloadedFiles): Result<{ readonly rows: number }>;
   /** The adapter spec a round's shape names, for the loaded model and task. */
   specFor(shape: AdapterShape): Result<AdapterSpec>;
-  /** Round 0 of a classification run: the head fitted on this shard's frozen features. */
-  fitHead(spec: AdapterSpec, global: AdapterState, settings: TrainingSettings): Promise<Result<LocalWork>>;
+  /** Round 0 of a classification run: the head fitted on this shard's frozen features (those it reads in time). */
+  fitHead(
+    spec: AdapterSpec,
+    global: AdapterState,
+    settings: TrainingSettings,
+    limit: WorkLimit,
+  ): Promise<Result<LocalWork>>;
   /** LoRA training from the round's global adapter. */
   train(
     spec: AdapterSpec,

@@ -5,7 +5,7 @@ export type { SessionEvent } from "./session-events";
 export type { OutgoingEvent, ParticipantTransport, TransportSignal } from "./transport";
 export { socketTransport, type FetchLike, type SocketLike, type SocketTransportOptions } from "./socket-transport";
 export { systemClock, type Clock } from "./clock";
-export type { DownloadedFiles, LocalWork, ParticipantCompute, TrainRequest } from "./compute";
+export type { DownloadedFiles, LocalWork, ParticipantCompute, TrainRequest, WorkLimit } from "./compute";
 export { createTfjsCompute } from "./tfjs-compute";
 export { buildRoundUpdate, importanceSpectrum, type BuiltUpdate } from "./build-update";
 export { uploadInChunks, type UploadOptions, type UploadTiming } from "./chunked-upload";

@@ -287,7 +287,11 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
     tell("training", 0, assignment.localSteps);
     const work =
       phase === "probe"
-        ? await compute.fitHead(spec.value, global.value, session.training)
+        ? await compute.fitHead(spec.value, global.value, session.training, {
+            deadlineAt: trainingDeadline(assignment, receivedAt),
+            now: () => clock.now(),
+            signal,
+          })
         : await compute.train(spec.value, global.value, session.training, {
             steps: assignment.localSteps,
             seed: assignment.seed,

@@ -70,7 +70,7 @@ export function createTfjsCompute(): ParticipantCompute {
       return ok(spec);
     },
 
-    async fitHead(spec: AdapterSpec, global, settings) {
+    async fitHead(spec: AdapterSpec, global, settings, limit) {
       const current = need();
       if (!current.ok) return current;
       const { model, shard, task } = current.value;
@@ -83,6 +83,9 @@ export function createTfjsCompute(): ParticipantCompute {
           iterations: settings.probeIterations,
           learningRate: settings.probeLearningRate,
           l2: settings.probeL2,
+          deadlineAt: limit.deadlineAt,
+          now: limit.now,
+          signal: limit.signal,
         }),
       );
       if (!head.ok) return head;

@@ -157,7 +157,7 @@ while (step < steps) {
   const named: Record<string, tf.Tensor> = {};
   for (const [variableName, grad] of Object.entries(grads))
     named[weightNameOf.get(variableName) ?? variableName] = grad;
-  const { clipped } = clipByGlobalNorm(named, 1);
+  const { clipped } = await clipByGlobalNorm(named, 1);
   adamStep(params, clipped, adam, lr, { weightDecay: 0.01 }, decay);
   const loss = (await value.data())[0] ?? Number.NaN;
   tf.dispose([value, batch, ...Object.values(clipped)]);

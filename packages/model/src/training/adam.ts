@@ -59,14 +59,13 @@ export function adamStep(
 }
 
 /** Scales gradients so their global L2 norm is at most `maxNorm`; returns the norm before clipping. */
-export function clipByGlobalNorm(
+export async function clipByGlobalNorm(
   grads: Record<string, tf.Tensor>,
   maxNorm: number,
-): { clipped: Record<string, tf.Tensor>; norm: number } {
-  const norm = tf.tidy(() => {
-    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    return Math.sqrt(tf.addN(squares).dataSync()[0] ?? 0);
-  });
+): Promise<{ clipped: Record<string, tf.Tensor>; norm: number }> {
+  const squared = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+  const norm = Math.sqrt((await squared.data())[0] ?? 0);
+  squared.dispose();
   if (!(norm > maxNorm)) return { clipped: grads, norm };
   const factor = maxNorm / norm;
   const clipped: Record<string, tf.Tensor> = {};

@@ -33,11 +33,49 @@ describe("fitLinearHead", () => {
     expect(head.bias).toHaveLength(2);
     expect(head.accuracy).toBeGreaterThan(0.95);
     expect(progress.at(-1)).toBe(96 + 200);
+    expect(head.rows).toBe(96);
     const after = await evaluateAdapter(nanoModel(), spec, task, { ...start, dense: [head.weight, head.bias] }, data);
     if (after.kind !== "classifier" || before.kind !== "classifier") throw new Error("classifier evaluation expected");
     expect(after.accuracy).toBeCloseTo(head.accuracy, 5);
     expect(after.loss).toBeLessThan(before.loss);
   }, 30_000);
+
+  it("past its deadline, reads no more feature batches (one at least), stops the fit early, and says how many rows it used", async () => {
+    const data = toyClassification(96, 3);
+    let clock = 0;
+    const progress: number[] = [];
+    const tensors = tf.memory().numTensors;
+    const head = await fitLinearHead(nanoModel(), data, {
+      classes: 2,
+      iterations: 200,
+      learningRate: 0.05,
+      l2: 1e-4,
+      batchSize: 40,
+      // Every reading of the clock is a second later: the deadline has passed after the second batch.
+      now: () => (clock += 1000),
+      deadlineAt: 1500,
+      onProgress: (done) => progress.push(done),
+    });
+    expect(head.rows).toBe(80);
+    expect(progress).toEqual([40, 80, 96 + 50]);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(Number.isFinite(head.accuracy)).toBe(true);
+  });
+
+  it("stops reading features when its work is abandoned", async () => {
+    const data = toyClassification(96, 3);
+    const signal = { aborted: false };
+    const head = await fitLinearHead(nanoModel(), data, {
+      classes: 2,
+      iterations: 100,
+      learningRate: 0.05,
+      l2: 0,
+      batchSize: 40,
+      signal,
+      onProgress: () => (signal.aborted = true),
+    });
+    expect(head.rows).toBe(40);
+  });
 
   it("refuses an unlabelled shard", async () => {
     const { seqLen, tokens, lengths } = toyClassification(4, 1);

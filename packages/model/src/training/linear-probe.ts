@@ -23,6 +23,12 @@ export interface LinearProbeOptions {
   /** The adapter binding to read features through (none: the base model). */
   readonly forward?: ForwardOptions;
   readonly onProgress?: (done: number, total: number) => void;
+  /** A slow device stops reading features once this time has passed (at least one batch is read) and fits on
+   * the rows it has; the fit itself stops early too. Needs `now`. */
+  readonly deadlineAt?: number;
+  readonly now?: () => number;
+  /** Set when the work is no longer wanted (the round closed): stops at the next batch or iteration. */
+  readonly signal?: { readonly aborted: boolean };
 }
 
 export interface FittedHead {
@@ -31,6 +37,8 @@ export interface FittedHead {
   readonly bias: Float32Array;
   /** Training accuracy of the fitted head. */
   readonly accuracy: number;
+  /** Rows whose features the fit used (fewer than the shard's when the deadline cut the feature pass short). */
+  readonly rows: number;
 }
 
 export async function fitLinearHead(
@@ -43,20 +51,26 @@ export async function fitLinearHead(
   const batchSize = options.batchSize ?? rowsPerForwardPass(model.config.nCtx, data.seqLen);
   const parts: tf.Tensor2D[] = [];
   const steps = count + options.iterations;
-  for (let start = 0; start < count; start += batchSize) {
+  const outOfTime = (): boolean =>
+    options.signal?.aborted === true ||
+    (options.deadlineAt !== undefined && options.now !== undefined && options.now() >= options.deadlineAt);
+  for (let start = 0; start < count && (parts.length === 0 || !outOfTime()); start += batchSize) {
     const batch = batchOf(
       data,
       Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i),
       false,
     );
-    parts.push(tf.tidy(() => classifierFeatures(model, batch.tokens, batch.lengths, options.forward ?? {})));
+    const part = tf.tidy(() => classifierFeatures(model, batch.tokens, batch.lengths, options.forward ?? {}));
     tf.dispose([batch.tokens, batch.lengths]);
+    parts.push(part);
+    // Waiting for the batch makes the deadline mean something on an asynchronous backend (webgpu), which would
+    // otherwise queue every batch at once and only then be slow.
+    await part.data();
     options.onProgress?.(Math.min(start + batchSize, count), steps);
-    await tf.nextFrame();
   }
   const features = tf.concat(parts);
   tf.dispose(parts);
-  const labels = tf.tensor1d(data.labels, "int32");
+  const labels = tf.tensor1d(data.labels.slice(0, features.shape[0]), "int32");
   // Created inside tidy: tf.variable keeps its initial tensor alive otherwise.
   const params = new Map<string, tf.Variable>([
     ["weight", tf.tidy(() => tf.variable(tf.zeros([features.shape[1], options.classes]), true))],
@@ -80,13 +94,19 @@ export async function fitLinearHead(
       tf.dispose([value, ...Object.values(grads)]);
       if (i % 50 === 0) {
         options.onProgress?.(count + i, steps);
-        await tf.nextFrame();
+        await bias.data(); // the queued iterations are done, and the thread yields
+        if (outOfTime()) break;
       }
     }
-    const accuracy = tf.tidy(
-      () => tf.mean(tf.cast(tf.equal(tf.argMax(logits(), 1), labels), "float32")).dataSync()[0] ?? 0,
-    );
-    return { weight: Float32Array.from(await weight.data()), bias: Float32Array.from(await bias.data()), accuracy };
+    const correct = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits(), 1), labels), "float32")));
+    const accuracy = (await correct.data())[0] ?? 0;
+    correct.dispose();
+    return {
+      weight: Float32Array.from(await weight.data()),
+      bias: Float32Array.from(await bias.data()),
+      accuracy,
+      rows: features.shape[0],
+    };
   } finally {
     disposeAdamState(adam);
     tf.dispose([features, labels, weight, bias]);
