@@ -3,7 +3,7 @@
 // the new global adapter goes to evaluation and to a checkpoint.
 import { aggregationRule, nextVirtualQueue, type Contribution } from "@airlora/core";
 import type { Effect } from "./effects";
-import { withRoundReport } from "./estimates";
+import { withRoundReport, withStragglerBound } from "./estimates";
 import { withPending } from "./pending";
 import { roundLogLine } from "./round-log";
 import { snapshotRun } from "./snapshot";
@@ -20,12 +20,17 @@ export function closeRound(state: RunState, now: number): Step<Effect> {
   const effects: Effect[] = [];
 
   const members = new Map<string, Member>();
+  let participants = state.participants;
   for (const [id, member] of active.members) {
     if (member.plan.excluded || isTerminal(member.status)) {
       members.set(id, member);
       continue;
     }
     const reason = `still ${member.status} at the deadline`;
+    const known = participants.get(id);
+    if (active.phase === "lora" && known !== undefined) {
+      participants = withEntry(participants, id, withStragglerBound(known, member, now));
+    }
     members.set(id, { ...member, status: "late", reason });
     effects.push({ type: "outcome", clientId: id, round: active.round, outcome: "late", reason });
     effects.push({ type: "member-status", round: active.round, clientId: id, status: "late", reason });
@@ -59,7 +64,6 @@ export function closeRound(state: RunState, now: number): Step<Effect> {
     ? nextVirtualQueue(state.virtualQueue, roundLatencyMs / 1000, config.latencyBudgetMs / 1000)
     : state.virtualQueue;
 
-  let participants = state.participants;
   if (lora) {
     for (const member of submitted) {
       const p = participants.get(member.clientId);

@@ -2,7 +2,7 @@
 // the participant reported and what the coordinator received.
 import { ewma, geometricPrior, updateSpectrumEstimate, uploadRateBps, type AdapterSpec } from "@airlora/core";
 import type { RoundReport } from "@airlora/protocol";
-import type { Participant } from "./state";
+import type { Member, Participant } from "./state";
 
 /**
  * An upload paced by the token bucket runs at the pace, not at the link's capacity, so a paced upload only says
@@ -36,6 +36,20 @@ export function withRoundReport(
     downloadMs: ewma(participant.downloadMs, report.downloadMs),
     ...(spectrum === undefined ? {} : { spectrum }),
   };
+}
+
+/**
+ * A member still training when its round closed never reports, but its pace is bounded: `done` steps in the time
+ * since training began means a step takes at least `elapsed / (done + 1)`. Without this a device far slower than
+ * the others keeps its unknown (or old) estimate, is planned as if it were fast, and holds every round to its
+ * deadline; with it the next plan knows, and TSFA can leave it out (docs/rounds.md section 5).
+ */
+export function withStragglerBound(participant: Participant, member: Member, closedAt: number): Participant {
+  if (member.status !== "training" || member.trainingSince === undefined) return participant;
+  const done = member.progress?.done ?? 0;
+  const bound = (closedAt - member.trainingSince) / (done + 1);
+  if (!(bound > (participant.msPerStep ?? 0))) return participant;
+  return { ...participant, msPerStep: bound };
 }
 
 /** The EWMA of normalised spectra; a report without energy (nothing trained) leaves the estimate as it was. */

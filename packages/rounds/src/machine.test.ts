@@ -156,6 +156,35 @@ describe("round machine", () => {
     expect(deadline.state.active?.round).toBe(2);
   });
 
+  it("learns a lower bound on a late member's step time from its progress, and plans the next round around it", () => {
+    let { state } = drive(started().state, [ready(C, 2)]);
+    state = completeRound(state, 100, 0.7).state;
+    const result = drive(state, [
+      { type: "progress", clientId: C, now: 150, progress: { round: 1, stage: "training", done: 0, total: 10 } },
+      { type: "progress", clientId: C, now: 9_000, progress: { round: 1, stage: "training", done: 1, total: 10 } },
+      submit(state, A, 200, 1),
+      submit(state, B, 210, 2),
+    ]);
+    const deadlineAt = result.state.active?.deadlineAt ?? 0;
+    const closed = drive(result.state, [{ type: "deadline", round: 1, now: deadlineAt }]);
+    // One step done in (deadline - 150) ms: a step takes at least half of that.
+    expect(closed.state.participants.get(C)?.msPerStep).toBeCloseTo((deadlineAt - 150) / 2, 6);
+    const next = closed.state.active;
+    expect(next?.round).toBe(2);
+    // Planned with that pace, C cannot finish within the latency budget: TSFA leaves it out, the others go on.
+    expect(next?.members.get(C)?.plan.excluded).toBe(true);
+    expect(next?.members.get(A)?.plan.excluded).toBe(false);
+    expect(next?.expectedLatencyMs).toBeLessThan(deadlineAt - 150);
+  });
+
+  it("learns nothing from a late member that never started training (it may have been busy elsewhere)", () => {
+    let { state } = drive(started().state, [ready(C, 2)]);
+    state = completeRound(state, 100, 0.7).state;
+    const result = drive(state, [submit(state, A, 200, 1), submit(state, B, 210, 2)]);
+    const closed = drive(result.state, [{ type: "deadline", round: 1, now: result.state.active?.deadlineAt ?? 0 }]);
+    expect(closed.state.participants.get(C)?.msPerStep).toBeUndefined();
+  });
+
   it("rejects corrupt, over-budget, wrong-round and replayed payloads with reasons, and the round completes", () => {
     let { state } = drive(createRun(testConfig({ minClients: 1, startClients: 3 }), undefined), [
       ready(A, 0),

@@ -80,8 +80,14 @@ export function onProgress(state: RunState, event: Extract<RunEvent, { type: "pr
   }
   if (member.plan.excluded) return { state, effects: [] };
   const { stage, done, total } = event.progress;
+  const trainingSince = member.trainingSince ?? (stage === "training" ? event.now : undefined);
   return {
-    state: withMember(state, active, { ...member, status: stage, progress: { done, total } }),
+    state: withMember(state, active, {
+      ...member,
+      status: stage,
+      progress: { done, total },
+      ...(trainingSince === undefined ? {} : { trainingSince }),
+    }),
     effects: [{ type: "member-status", round: active.round, clientId: event.clientId, status: stage, done, total }],
   };
 }

@@ -40,6 +40,24 @@ describe("round schedule", () => {
     expect(shares).toBeLessThanOrEqual(1 + 1e-9);
   });
 
+  it("keeps the quorum by weighing latency less, adding back the quick members and leaving a straggler out", () => {
+    const quorumConfig = testConfig({ ...config, minClients: 3 });
+    const quick = [100, 120, 140, 160].map((ms, n) => participant(`c-00000000000${String(n + 1)}`, 100_000, ms));
+    const straggler = participant("c-000000000009", 100_000, 20_000);
+    const members = [...quick, straggler];
+    // With a long backlog and V small, TSFA alone would keep fewer than three.
+    const alone = planLoraRound(quorumConfig, spec, 3, members, 500, 100);
+    const plan = planLoraRound({ ...quorumConfig, penaltyWeight: 0.01 }, spec, 3, members, 500, 100);
+    const included = [...plan.members.entries()].filter(([, p]) => !p.excluded).map(([id]) => id);
+    expect(included.length).toBeGreaterThanOrEqual(3);
+    expect(plan.members.get(straggler.clientId)?.excluded).toBe(true);
+    expect(plan.note).toMatch(/planned with Q weighted 0\.\d+ to keep the quorum/u);
+    expect(
+      Math.max(...[...plan.members.values()].filter((p) => !p.excluded).map((p) => p.expectedLatencyMs)),
+    ).toBeLessThan(straggler.msPerStep ?? 0);
+    expect(alone.members.size).toBe(5);
+  });
+
   it("sends everything while the virtual queue is empty", () => {
     const members = [participant("c-000000000001", 100_000), participant("c-000000000002", 100_000)];
     const input = stage2Input(config, spec, "soft", members, 0, 100);

@@ -51,6 +51,8 @@ export interface Member {
   readonly status: MemberStatus;
   readonly reason?: string;
   readonly progress?: { readonly done: number; readonly total: number };
+  /** When its first `training` progress arrived (the shell's clock): a late member's pace is read from it. */
+  readonly trainingSince?: number;
   readonly submission?: Submission;
   /** Bytes the coordinator served it over HTTP since the round started. */
   readonly bytesDown: number;

@@ -115,6 +115,15 @@ const CASES: readonly Case[] = [
     /^bad-report/u,
   ],
   [
+    "an update trained for no steps at all (it would only pull the average back to the round's start)",
+    "fp32",
+    (s) => {
+      const good = submission(submit(s, C, 200, 3));
+      return { ...good, report: { ...good.report, stepsDone: 0, computeMs: 17 } };
+    },
+    /^no-training: 0 local steps/u,
+  ],
+  [
     "an upload the socket layer refused (a chunk out of order)",
     "fp32",
     () => ({ type: "upload-refused", clientId: C, round: 1, reason: "out-of-order: chunk at 8, expected 4", now: 200 }),

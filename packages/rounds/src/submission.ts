@@ -83,6 +83,11 @@ function problemWith(state: RunState, active: ActiveRound, member: Member, event
     if (event.report.spectrum.length !== components) {
       return `bad-report: spectrum has ${event.report.spectrum.length} entries, the adapter has ${components} components`;
     }
+    // A device that ran out of time before its first step sends the round's start back; averaged in, it would
+    // only shrink everyone else's progress (and its 0-step compute time would make it look fast).
+    if (event.report.stepsDone === 0) {
+      return "no-training: 0 local steps done (the device ran out of time before its first step)";
+    }
   }
   return undefined;
 }
