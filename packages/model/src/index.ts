@@ -40,7 +40,13 @@ export {
 export { evaluateAdapter, type Evaluation } from "./training/evaluate";
 export { exampleCount, firstWindows, type TrainingExamples } from "./training/training-data";
 export { fitLinearHead, type FittedHead, type LinearProbeOptions } from "./training/linear-probe";
-export { relativeDifference, stepGradients, type StepGradients } from "./training/step-gradients";
+export {
+  compareStep,
+  relativeDifference,
+  stepGradients,
+  type ParityVerdict,
+  type StepGradients,
+} from "./training/step-gradients";
 export { parityFixture, type ParityFixture } from "./training/parity-fixture";
 export {
   benchLoraStep,

@@ -102,6 +102,8 @@ function ParityTable({ rows }: { readonly rows: readonly ParityRow[] }) {
             data-ok={String(row.ok)}
             data-loss-diff={row.lossRelativeDifference ?? ""}
             data-grad-diff={row.maxGradientRelativeDifference ?? ""}
+            data-ran-on={row.ranOn ?? ""}
+            data-gradients={row.gradients ?? 0}
           >
             <td>{row.backend}</td>
             <td>{row.loss?.toFixed(6) ?? "—"}</td>

@@ -17,6 +17,10 @@ export interface ParityRow {
   readonly backend: BackendName;
   readonly ok: boolean;
   readonly reason?: string;
+  /** The backend tfjs reports after the step (a silent fallback shows here). */
+  readonly ranOn?: string;
+  /** How many gradient tensors the step returned. */
+  readonly gradients?: number;
   readonly loss?: number;
   readonly lossRelativeDifference?: number;
   /** Largest ||g - g_cpu|| / ||g_cpu|| over the LoRA and head gradients. */

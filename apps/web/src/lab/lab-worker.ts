@@ -8,8 +8,8 @@ import {
   benchLoraStep,
   createGpt,
   disposeGpt,
+  compareStep,
   parityFixture,
-  relativeDifference,
   stepGradients,
   type StepGradients,
 } from "@airlora/model";
@@ -20,12 +20,21 @@ const scope = self as unknown as {
   addEventListener(type: "message", listener: (event: MessageEvent<LabRequest>) => void): void;
 };
 
-async function gradientsOn(backend: BackendName): Promise<StepGradients> {
+/** The step on `backend`, and the backend tfjs says ran it (a silent fallback would compare cpu with cpu). */
+async function gradientsOn(backend: BackendName): Promise<{ step: StepGradients; ranOn: string }> {
   if (!(await tf.setBackend(backend))) throw new Error(`the ${backend} backend does not initialise here`);
   const fixture = parityFixture();
   const model = createGpt(fixture.config, fixture.weights);
   try {
-    return await stepGradients(model, fixture.spec, fixture.task, fixture.adapter, fixture.data, fixture.softLambda);
+    const step = await stepGradients(
+      model,
+      fixture.spec,
+      fixture.task,
+      fixture.adapter,
+      fixture.data,
+      fixture.softLambda,
+    );
+    return { step, ranOn: tf.getBackend() };
   } finally {
     disposeGpt(model);
   }
@@ -36,17 +45,12 @@ async function parity(backends: readonly BackendName[]): Promise<void> {
   for (const backend of backends) {
     let row: ParityRow;
     try {
-      const got = await gradientsOn(backend);
-      const gradientDiffs = got.gradients.map((g, i) =>
-        relativeDifference(g, reference.gradients[i] ?? new Float32Array()),
-      );
-      row = {
-        backend,
-        ok: true,
-        loss: got.loss,
-        lossRelativeDifference: Math.abs(got.loss - reference.loss) / Math.abs(reference.loss),
-        maxGradientRelativeDifference: Math.max(...gradientDiffs),
-      };
+      const { step, ranOn } = await gradientsOn(backend);
+      const verdict = compareStep(reference.step, step);
+      const counts = { ranOn, gradients: step.gradients.length };
+      if (ranOn !== backend) row = { backend, ok: false, ...counts, reason: `tfjs ran the step on ${ranOn}` };
+      else if (!verdict.ok) row = { backend, ok: false, ...counts, reason: verdict.reason };
+      else row = { backend, ...counts, ...verdict, loss: step.loss };
     } catch (error) {
       row = { backend, ok: false, reason: error instanceof Error ? error.message : String(error) };
     }

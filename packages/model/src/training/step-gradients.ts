@@ -14,6 +14,8 @@ export interface StepGradients {
   readonly loss: number;
   /** Gradients in the order A_0, B_0, A_1, B_1, ..., then the dense tensors. */
   readonly gradients: readonly Float32Array[];
+  /** Tensors the backend gave no gradient for (zeros stand in for them in `gradients`). */
+  readonly missing: number;
 }
 
 export async function stepGradients(
@@ -36,6 +38,7 @@ export async function stepGradients(
       return tf.add<tf.Scalar>(loss, tf.mul(reg, softLambda));
     }, order);
     const loss = (await value.data())[0] ?? Number.NaN;
+    const missing = order.filter((v) => grads[v.name] === undefined).length;
     const gradients = await Promise.all(
       order.map(async (v) => {
         const g = grads[v.name];
@@ -43,7 +46,7 @@ export async function stepGradients(
       }),
     );
     tf.dispose([value, ...Object.values(grads)]);
-    return { loss, gradients };
+    return { loss, gradients, missing };
   } finally {
     tf.dispose([batch.tokens, batch.lengths, ...(batch.labels === undefined ? [] : [batch.labels])]);
     disposeBound(bound);
@@ -61,4 +64,32 @@ export function relativeDifference(x: ArrayLike<number>, y: ArrayLike<number>): 
   }
   if (norm === 0) return diff === 0 ? 0 : Infinity;
   return Math.sqrt(diff / norm);
+}
+
+export type ParityVerdict =
+  | { readonly ok: true; readonly lossRelativeDifference: number; readonly maxGradientRelativeDifference: number }
+  | { readonly ok: false; readonly reason: string };
+
+/** One backend's step against the reference's (cpu): refused outright when the step is not comparable (no or missing
+ * gradients, other shapes, all zeros, a non-finite loss), else the relative differences parity is judged by. */
+export function compareStep(reference: StepGradients, got: StepGradients): ParityVerdict {
+  if (got.gradients.length === 0) return { ok: false, reason: "the backend returned no gradients" };
+  if (got.missing > 0) return { ok: false, reason: `the backend gave no gradient for ${got.missing} tensor(s)` };
+  if (got.gradients.length !== reference.gradients.length) {
+    return { ok: false, reason: `${got.gradients.length} gradients, the reference has ${reference.gradients.length}` };
+  }
+  for (const [i, g] of got.gradients.entries()) {
+    const want = reference.gradients[i]?.length ?? -1;
+    if (g.length !== want) return { ok: false, reason: `gradient ${i} has ${g.length} values, the reference ${want}` };
+  }
+  const energy = (list: readonly Float32Array[]): number =>
+    list.reduce((s, g) => s + g.reduce((t, x) => t + x * x, 0), 0);
+  if (!(energy(got.gradients) > 0)) return { ok: false, reason: "every gradient is zero" };
+  if (!Number.isFinite(got.loss)) return { ok: false, reason: `the loss is ${String(got.loss)}` };
+  const diffs = got.gradients.map((g, i) => relativeDifference(g, reference.gradients[i] ?? new Float32Array()));
+  return {
+    ok: true,
+    lossRelativeDifference: Math.abs(got.loss - reference.loss) / Math.abs(reference.loss),
+    maxGradientRelativeDifference: Math.max(...diffs),
+  };
 }
