@@ -190,7 +190,7 @@ export const startCommand = new Command("start")
     }
     process.stdout.write(
       `  Run ${run.runId}: ${run.settings.task} on ${run.settings.preset}, ${run.settings.rule} + ${run.settings.scheduler}, ` +
-        `${run.settings.rounds} rounds, waiting for ${run.settings.minClients} participants.\n  Run directory: ${run.directory.path}\n\n`,
+        `${run.settings.rounds} rounds, waiting for ${waitingFor(run.settings)}.\n  Run directory: ${run.directory.path}\n\n`,
     );
   });
 
@@ -234,4 +234,11 @@ async function tlsOf(options: StartOptions, outDir: string): Promise<TlsMaterial
   const generated = await selfSignedCertificate(join(outDir, "tls"));
   if (!generated.ok) throw new Error(`--https: ${generated.error.reason}`);
   return generated.value;
+}
+
+/** The first round a process runs (new or resumed) waits for --start-clients; later ones need --min-clients. */
+function waitingFor(settings: { readonly startClients: number; readonly minClients: number }): string {
+  return settings.startClients === settings.minClients
+    ? `${settings.minClients} participants`
+    : `${settings.startClients} participants (then ${settings.minClients} per round; start it sooner from the dashboard)`;
 }
