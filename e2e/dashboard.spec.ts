@@ -2,15 +2,15 @@
 // 3 participants, 2 Node participants, and the admin driving it from the page: start now (below --start-clients),
 // pause (the round in flight finishes, no new one starts), resume, export. Then every number the page shows for the
 // last round is /api/rounds' own, the charts are drawn, and a wrong admin token gets the refusal and nothing else.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { Health, RoundLogLine } from "@airlora/protocol";
+import { spawnCli, type CliProcess } from "./cli-process";
 import { E2E_JOIN_TOKEN, E2E_ORIGIN } from "./coordinator";
+import { expectLastRoundOnPage } from "./dashboard-figures";
 
-const CLI = new URL("../apps/coordinator/bin/airlora.mjs", import.meta.url).pathname;
 // 8381-8389 belong to this spec (the shared webServer takes AIRLORA_E2E_PORT, 8389 by convention).
 const PORT = 8388;
 const ORIGIN = `http://127.0.0.1:${String(PORT)}`;
@@ -18,16 +18,13 @@ const JOIN = "dashboard-e2e-join-token";
 const ADMIN = "dashboard-e2e-admin-token";
 const ADMIN_HEADERS = { authorization: `Bearer ${ADMIN}` };
 
-const children: ChildProcess[] = [];
+const children: CliProcess[] = [];
 let out = "";
 
-function spawnCli(args: readonly string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let text = "";
-  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  return { child, output: () => text };
+function startCli(args: readonly string[]): CliProcess {
+  const cli = spawnCli(args);
+  children.push(cli);
+  return cli;
 }
 
 async function api(path: string): Promise<unknown> {
@@ -49,13 +46,8 @@ async function activeRound(): Promise<unknown> {
   return ((await api("/api/state")) as { active: unknown }).active;
 }
 
-/** A data-* attribute as the page wrote it. */
-async function attr(page: Page, selector: string, name: string): Promise<string | null> {
-  return page.locator(selector).getAttribute(`data-${name}`);
-}
-
 test.afterAll(() => {
-  for (const child of children) child.kill("SIGTERM");
+  for (const { child } of children) child.kill("SIGTERM");
 });
 
 test("the admin runs a federated round set from the dashboard, whose numbers are the round log's", async ({
@@ -63,7 +55,7 @@ test("the admin runs a federated round set from the dashboard, whose numbers are
 }, testInfo) => {
   test.setTimeout(300_000);
   out = mkdtempSync(join(tmpdir(), "airlora-e2e-dashboard-"));
-  const coordinator = spawnCli([
+  const coordinator = startCli([
     "start",
     ...["--model", "nano", "--task", "spam", "--rank", "4", "--rounds", "2", "--min-clients", "2"],
     ...["--start-clients", "3", "--shards", "2", "--local-steps", "5", "--host", "127.0.0.1"],
@@ -83,7 +75,7 @@ test("the admin runs a federated round set from the dashboard, whose numbers are
     expect(await qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
   });
 
-  const clients = spawnCli(["clients", "--url", `${ORIGIN}/?token=${JOIN}`, "--count", "2"]);
+  const clients = startCli(["clients", "--url", `${ORIGIN}/?token=${JOIN}`, "--count", "2"]);
   await test.step("two Node participants appear as headless devices; the run waits for a third", async () => {
     await expect(page.getByTestId("connected-count")).toHaveAttribute("data-count", "2", { timeout: 90_000 });
     await expect(page.locator('[data-testid="client-row"][data-device-kind="headless"]')).toHaveCount(2);
@@ -125,40 +117,8 @@ test("the admin runs a federated round set from the dashboard, whose numbers are
 
   await test.step("the last round's numbers on the page are /api/rounds' numbers", async () => {
     expect(lines.map((l) => l.round)).toEqual([0, 1, 2]);
-    const bytesUp = last.clients.reduce((s, c) => s + c.bytesUp, 0);
-    const bytesDense = last.clients.filter((c) => c.status === "submitted").reduce((s, c) => s + c.bytesDense, 0);
-    const summary = '[data-testid="last-round"]';
-    expect(await attr(page, summary, "round-latency-ms")).toBe(String(last.roundLatencyMs));
-    expect(await attr(page, summary, "virtual-queue")).toBe(String(last.virtualQueue));
-    expect(await attr(page, summary, "loss")).toBe(String(last.eval?.loss));
-    expect(await attr(page, summary, "quality")).toBe(
-      String(last.eval !== null && "accuracy" in last.eval ? last.eval.accuracy : null),
-    );
-    expect(await attr(page, summary, "bytes-up")).toBe(String(bytesUp));
-    expect(await attr(page, summary, "bytes-dense")).toBe(String(bytesDense));
-    expect(await attr(page, summary, "submitted")).toBe(String(last.quorum.submitted));
     expect(last.clients).toHaveLength(2);
-    const fields = {
-      "bandwidth-share": "bandwidthShare",
-      "byte-budget": "byteBudget",
-      "kept-ratio": "keptRatio",
-      "energy-lost": "energyLost",
-      "est-uplink-bps": "estUplinkBps",
-      "expected-latency-ms": "expectedLatencyMs",
-      "download-ms": "downloadMs",
-      "compute-ms": "computeMs",
-      "upload-ms": "uploadMs",
-      "bytes-up": "bytesUp",
-      "bytes-dense": "bytesDense",
-      "logged-status": "status",
-    } as const;
-    for (const entry of last.clients) {
-      const row = `[data-testid="client-row"][data-client-id="${entry.id}"]`;
-      for (const [name, key] of Object.entries(fields)) {
-        const value = entry[key];
-        expect(await attr(page, row, name), `${entry.id} ${name}`).toBe(value === null ? "null" : String(value));
-      }
-    }
+    await expectLastRoundOnPage(page, last);
   });
 
   await test.step("the charts are drawn with their series, and the timeline has a bar per member", async () => {

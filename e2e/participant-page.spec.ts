@@ -3,14 +3,14 @@
 // progress and outcome; a reload before the run starts rejoins as the same client and downloads neither the model
 // nor the shard again; both pages fit their screens; a wrong token says what to do. The coordinator is this
 // spec's own (the real CLI), so its run and its per-address token limits are nobody else's.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { devices, expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { RoundLogLine } from "@airlora/protocol";
+import { spawnCli, waitForHealth, type CliProcess } from "./cli-process";
+import { READY_ACTIVITY, openParticipant, phone } from "./participant-tab";
 
-const CLI = new URL("../apps/coordinator/bin/airlora.mjs", import.meta.url).pathname;
 const PORT = Number(process.env.AIRLORA_PAGE_E2E_PORT ?? 8281);
 const ORIGIN = `http://127.0.0.1:${String(PORT)}`;
 const JOIN = "page-e2e-join-token";
@@ -18,70 +18,27 @@ const ADMIN = "page-e2e-admin-token";
 const JOIN_URL = `${ORIGIN}/?token=${JOIN}&backend=wasm`;
 const ROUNDS = 2;
 
-let coordinator: ChildProcess | undefined;
-let output = "";
+let coordinator: CliProcess | undefined;
 
 test.beforeAll(async () => {
   const out = mkdtempSync(join(tmpdir(), "airlora-e2e-page-"));
-  const args = [
+  coordinator = spawnCli([
     ...["start", "--model", "nano", "--task", "spam", "--rank", "4", "--rounds", String(ROUNDS)],
     ...["--min-clients", "2", "--shards", "2", "--local-steps", "5", "--host", "127.0.0.1"],
     ...["--port", String(PORT), "--join-token", JOIN, "--admin-token", ADMIN, "--out", out],
-  ];
-  coordinator = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  coordinator.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  coordinator.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  await expect
-    .poll(
-      async () => {
-        try {
-          return (await fetch(`${ORIGIN}/api/health`)).ok;
-        } catch {
-          return false;
-        }
-      },
-      { timeout: 60_000, message: "the coordinator did not answer /api/health" },
-    )
-    .toBe(true);
+  ]);
+  await waitForHealth(ORIGIN);
 });
 
 test.afterAll(() => {
-  coordinator?.kill("SIGTERM");
+  coordinator?.child.kill("SIGTERM");
 });
 
 // eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern for the fixtures
 test.afterEach(({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log(`coordinator output:\n${output.slice(-4000)}`);
+  if (testInfo.status !== testInfo.expectedStatus)
+    console.log(`coordinator output:\n${coordinator?.output().slice(-4000) ?? ""}`);
 });
-
-/** A phone profile without the browser it names: these tests drive Chromium (docs/platform.md section 1). */
-function phone(name: "Pixel 7" | "iPhone 14") {
-  const profile: Partial<(typeof devices)[string]> = { ...devices[name] };
-  delete profile.defaultBrowserType;
-  return profile;
-}
-
-interface Participant {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  /** Paths of the model and shard requests that reached the network from this device, in order. */
-  readonly runFileRequests: string[];
-}
-
-async function openParticipant(browser: Browser, profile: ReturnType<typeof phone>): Promise<Participant> {
-  const context = await browser.newContext(profile);
-  const runFileRequests: string[] = [];
-  // Requests from the page's worker show up on its context.
-  context.on("request", (request) => {
-    const path = new URL(request.url()).pathname;
-    if (path.startsWith("/api/run/model/") || path.startsWith("/api/run/shards/")) runFileRequests.push(path);
-  });
-  const page = await context.newPage();
-  await page.goto(JOIN_URL);
-  return { context, page, runFileRequests };
-}
-
-const readyActivity = /^ready: \d+ training rows/u;
 
 async function adminJson(path: string): Promise<unknown> {
   const response = await fetch(`${ORIGIN}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
@@ -113,7 +70,7 @@ test("two phones train a run to its end in their workers; a rejoin downloads nei
   browser,
 }, testInfo) => {
   test.setTimeout(420_000);
-  const pixel = await openParticipant(browser, phone("Pixel 7"));
+  const pixel = await openParticipant(browser, JOIN_URL, phone("Pixel 7"));
   const started = Date.now();
 
   await test.step("the first phone chooses wasm (forced), joins, downloads model and shard, and gets ready", async () => {
@@ -123,7 +80,7 @@ test("two phones train a run to its end in their workers; a rejoin downloads nei
       "chosen",
     );
     await expect(pixel.page.getByTestId("connection-state")).toHaveAttribute("data-state", "joined");
-    await expect(pixel.page.getByTestId("activity")).toHaveText(readyActivity, { timeout: 120_000 });
+    await expect(pixel.page.getByTestId("activity")).toHaveText(READY_ACTIVITY, { timeout: 120_000 });
     expect(new URL(pixel.page.url()).searchParams.get("token")).toBeNull();
     expect(pixel.runFileRequests).toHaveLength(3); // weights, pooling centre, shard
     const bytes = pixel.page.getByTestId("join-bytes");
@@ -139,7 +96,7 @@ test("two phones train a run to its end in their workers; a rejoin downloads nei
     await pixel.page.reload();
     await expect(pixel.page.getByTestId("connection-state")).toHaveText("connected (resumed)", { timeout: 60_000 });
     await expect(pixel.page.getByTestId("client-id")).toHaveText(firstId ?? "");
-    await expect(pixel.page.getByTestId("activity")).toHaveText(readyActivity, { timeout: 120_000 });
+    await expect(pixel.page.getByTestId("activity")).toHaveText(READY_ACTIVITY, { timeout: 120_000 });
     expect(pixel.runFileRequests.slice(before)).toEqual([]);
     const bytes = pixel.page.getByTestId("join-bytes");
     await expect(bytes).toHaveAttribute("data-network", "0");
@@ -150,7 +107,7 @@ test("two phones train a run to its end in their workers; a rejoin downloads nei
   // The Pixel goes into the background before the run starts and comes back once its round 0 is decided.
   await setHidden(pixel.page, true);
   await expect(pixel.page.getByTestId("visibility")).toHaveAttribute("data-hidden", "true");
-  const iphone = await openParticipant(browser, phone("iPhone 14"));
+  const iphone = await openParticipant(browser, JOIN_URL, phone("iPhone 14"));
   const phones = [pixel, iphone];
   await expect(pixel.page.locator('[data-testid="round"][data-round="0"]')).toHaveAttribute("data-stage", "submitted", {
     timeout: 120_000,
