@@ -12,6 +12,8 @@ const config = PRESETS.nano;
 const task: TaskHead = { kind: "classifier", classes: 2 };
 const spec = adapterSpecFor(config, { rank: 4, head: task });
 const nanoModel = useNanoModel(5);
+/** A fit that learns the toy task in well under a second. */
+const FIT = { classes: 2, iterations: 200, learningRate: 0.05, l2: 1e-4, batchSize: 40 } as const;
 
 describe("fitLinearHead", () => {
   it("fits a head that classifies a learnable task through the model, leaving no tensors behind", async () => {
@@ -21,11 +23,7 @@ describe("fitLinearHead", () => {
     const tensors = tf.memory().numTensors;
     const progress: number[] = [];
     const head = await fitLinearHead(nanoModel(), data, {
-      classes: 2,
-      iterations: 200,
-      learningRate: 0.05,
-      l2: 1e-4,
-      batchSize: 40,
+      ...FIT,
       onProgress: (done) => progress.push(done),
     });
     expect(tf.memory().numTensors).toBe(tensors);
@@ -46,11 +44,7 @@ describe("fitLinearHead", () => {
     const progress: number[] = [];
     const tensors = tf.memory().numTensors;
     const head = await fitLinearHead(nanoModel(), data, {
-      classes: 2,
-      iterations: 200,
-      learningRate: 0.05,
-      l2: 1e-4,
-      batchSize: 40,
+      ...FIT,
       // Every reading of the clock is a second later: the deadline has passed after the second batch.
       now: () => (clock += 1000),
       deadlineAt: 1500,
