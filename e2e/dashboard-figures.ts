@@ -23,9 +23,11 @@ const CLIENT_FIELDS = {
   "logged-status": "status",
 } as const;
 
-/** Every number the page shows for the last round (summary, and each client's row) is the log line's. */
-export async function expectLastRoundOnPage(page: Page, last: RoundLogLine): Promise<void> {
+/** Every number the page shows for the last round (summary, and each client's row) is the log line's, and the page
+ * holds as many rounds as the log. */
+export async function expectLastRoundOnPage(page: Page, last: RoundLogLine, logged: number): Promise<void> {
   await expect(page.locator('[data-testid="last-round"]')).toHaveAttribute("data-round", String(last.round));
+  await expect(page.locator('[data-testid="last-round"]')).toHaveAttribute("data-rounds", String(logged));
   const bytesUp = last.clients.reduce((s, c) => s + c.bytesUp, 0);
   const bytesDense = last.clients.filter((c) => c.status === "submitted").reduce((s, c) => s + c.bytesDense, 0);
   const summary = '[data-testid="last-round"]';

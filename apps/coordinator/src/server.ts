@@ -232,6 +232,7 @@ export async function startCoordinator(config: CoordinatorConfig, log: Logger): 
       start.value,
     );
     engine = running;
+    dashboard.engineReady();
     hooks = {
       sessionFor: (client) => prepared.value.sessionInfo(client.joinIndex),
       probeBytes: settings.probeBytes,

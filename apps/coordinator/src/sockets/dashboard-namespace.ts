@@ -49,6 +49,9 @@ export interface DashboardFeed {
   onEffect(effect: Effect, state: RunState): void;
   /** Something outside the engine changed (the run became ready). */
   runChanged(): void;
+  /** The engine exists now: observers that connected while the run was being prepared (a resumed run's dashboards
+   * reconnect then) got an empty round history and get the whole one now. */
+  engineReady(): void;
   /** The join URL is known (once the server listens): sent to every observer now and on every later connect. */
   setJoin(join: JoinInfo): void;
   close(): void;
@@ -225,6 +228,10 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
       }
     },
     runChanged: schedule,
+    engineReady: () => {
+      nsp.emit("round-history", { lines: [...(deps.engine()?.lines() ?? [])] } satisfies RoundHistory);
+      schedule();
+    },
     setJoin: (info) => {
       join = info;
       nsp.emit("join-info", info);
