@@ -102,7 +102,7 @@ function ClientRow({ client, entry, liveStatus, liveRound, rejected }: RowProps)
         <span class="note">{client.device.browser}</span>
       </td>
       {entry === undefined ? (
-        <td colSpan={8} class="note">
+        <td colSpan={7} class="note">
           not in the last logged round
         </td>
       ) : (
