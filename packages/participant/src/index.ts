@@ -1,6 +1,12 @@
 // @airlora/participant: one participant session (docs/architecture.md), driven by the browser worker, by Node
 // participants (`airlora clients`) and by the simulator. Start at session.ts.
-export { startParticipantSession, type IdentityStore, type ParticipantSession, type SessionOptions } from "./session";
+export {
+  memoryIdentity,
+  startParticipantSession,
+  type IdentityStore,
+  type ParticipantSession,
+  type SessionOptions,
+} from "./session";
 export type { SessionEvent } from "./session-events";
 export type { OutgoingEvent, ParticipantTransport, TransportSignal } from "./transport";
 export { socketTransport, type FetchLike, type SocketLike, type SocketTransportOptions } from "./socket-transport";

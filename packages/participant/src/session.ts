@@ -30,6 +30,19 @@ export interface IdentityStore {
   save(resumeToken: string): void;
 }
 
+/** The resume token kept in memory for the session's lifetime (the shells persist it elsewhere, if at all):
+ * starts at `initial`, and `onSave` hears of every new token. */
+export function memoryIdentity(initial?: string, onSave?: (resumeToken: string) => void): IdentityStore {
+  let token = initial;
+  return {
+    load: () => token,
+    save: (next) => {
+      token = next;
+      onSave?.(next);
+    },
+  };
+}
+
 export interface SessionOptions {
   readonly transport: ParticipantTransport;
   readonly clock: Clock;

@@ -5,7 +5,13 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { io } from "socket.io-client";
-import { createTfjsCompute, socketTransport, startParticipantSession, systemClock } from "@airlora/participant";
+import {
+  createTfjsCompute,
+  memoryIdentity,
+  socketTransport,
+  startParticipantSession,
+  systemClock,
+} from "@airlora/participant";
 import { withFaults } from "./faults";
 import { tlsFetch } from "./tls-fetch";
 import type { ParticipantThreadData, ThreadReport } from "./thread-messages";
@@ -37,17 +43,11 @@ try {
     data.faults,
     systemClock,
   );
-  let resumeToken: string | undefined;
   const session = startParticipantSession({
     transport,
     clock: systemClock,
     compute: createTfjsCompute(),
-    identity: {
-      load: () => resumeToken,
-      save: (token) => {
-        resumeToken = token;
-      },
-    },
+    identity: memoryIdentity(),
     device: { backend: data.backend, probe: [{ backend: data.backend, ok: true, ms: 0 }], userAgent: data.userAgent },
   });
   for await (const event of session.events()) report({ type: "event", event });

@@ -7,6 +7,7 @@ import { io } from "socket.io-client";
 import { PRESETS, chooseBackend, choiceAttempts, timeLoraStep } from "@airlora/model";
 import {
   createTfjsCompute,
+  memoryIdentity,
   socketTransport,
   startParticipantSession,
   systemClock,
@@ -91,18 +92,13 @@ async function run(start: Extract<WorkerRequest, { type: "start" }>): Promise<vo
       },
     ),
   });
-  let resumeToken = start.resumeToken;
   session = startParticipantSession({
     transport,
     clock: systemClock,
     compute: createTfjsCompute(),
-    identity: {
-      load: () => resumeToken,
-      save: (token) => {
-        resumeToken = token;
-        post({ type: "identity", resumeToken: token });
-      },
-    },
+    identity: memoryIdentity(start.resumeToken, (resumeToken) => {
+      post({ type: "identity", resumeToken });
+    }),
     device: { backend: choice.backend, probe: choiceAttempts(choice), userAgent: navigator.userAgent.slice(0, 512) },
   });
   session.setVisibility(start.hidden);
