@@ -72,6 +72,7 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
 
   const participants = (): ReadonlyMap<string, Participant> => deps.engine()?.state().participants ?? new Map();
   const view = (): RunView | undefined => deps.engine()?.view() ?? deps.preparing();
+  const history = (): RoundHistory => ({ lines: [...(deps.engine()?.lines() ?? [])] });
   let sentRecords = new Map<string, ClientRecord>();
   let sentParticipants: ReadonlyMap<string, Participant> = new Map();
   let sentView = "";
@@ -90,7 +91,7 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
     } satisfies ClientsSnapshot);
     const run = view();
     if (run !== undefined) socket.emit("run", run);
-    socket.emit("round-history", { lines: [...(deps.engine()?.lines() ?? [])] } satisfies RoundHistory);
+    socket.emit("round-history", history());
     socket.emit("refusals", deps.refusals.read());
     let refused = 0;
     socket.on("control", (...args: unknown[]) => {
@@ -229,7 +230,7 @@ export function attachDashboardNamespace(nsp: Namespace, deps: DashboardNamespac
     },
     runChanged: schedule,
     engineReady: () => {
-      nsp.emit("round-history", { lines: [...(deps.engine()?.lines() ?? [])] } satisfies RoundHistory);
+      nsp.emit("round-history", history());
       schedule();
     },
     setJoin: (info) => {
