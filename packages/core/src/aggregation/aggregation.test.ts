@@ -55,6 +55,17 @@ function topkUpdate(state: AdapterState): AdapterUpdate {
   return { kind: "topk", round: 1, modules, dense: state.dense };
 }
 
+/** A topk update that changes no factor, only carries `state`'s head. */
+function headOnlyTopk(state: AdapterState): AdapterUpdate {
+  const none = {
+    aIndex: new Uint32Array(0),
+    aDelta: new Float32Array(0),
+    bIndex: new Uint32Array(0),
+    bDelta: new Float32Array(0),
+  };
+  return { kind: "topk", round: 1, modules: spec.modules.map(() => ({ ...none })), dense: state.dense };
+}
+
 function randomRanks(rng: Rng): number[][] {
   return spec.modules.map((m) => Array.from({ length: m.rank }, (_, i) => i).filter(() => rng.next() < 0.5));
 }
@@ -229,17 +240,7 @@ describe("aggregation rules", () => {
         case "soft":
           return softUpdate(state, [[], []]);
         case "topk":
-          return {
-            kind: "topk",
-            round: 1,
-            modules: spec.modules.map(() => ({
-              aIndex: new Uint32Array(0),
-              aDelta: new Float32Array(0),
-              bIndex: new Uint32Array(0),
-              bDelta: new Float32Array(0),
-            })),
-            dense: state.dense,
-          };
+          return headOnlyTopk(state);
       }
     };
     for (const rule of AGGREGATION_RULES) {
@@ -327,17 +328,7 @@ describe("aggregation rules", () => {
           : name === "ffa"
             ? bOnlyUpdate(global)
             : name === "topk"
-              ? {
-                  kind: "topk",
-                  round: 1,
-                  modules: spec.modules.map(() => ({
-                    aIndex: new Uint32Array(0),
-                    aDelta: new Float32Array(0),
-                    bIndex: new Uint32Array(0),
-                    bDelta: new Float32Array(0),
-                  })),
-                  dense: global.dense,
-                }
+              ? headOnlyTopk(global)
               : denseUpdate(global);
       const result = run(name, global, [{ update, weight: 1 }]);
       for (const m of result.modules) {

@@ -1,24 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { knapsackGroups, type KnapsackItem } from "./knapsack-test-groups";
 import { solveChoiceKnapsack } from "./choice-knapsack";
 import { packChoiceProblem } from "./knapsack-relaxation";
 
-type ChoiceItem = { cost: number; value: number };
+const groupsArb = knapsackGroups(6);
 
-const groupsArb = fc.array(
-  fc
-    .array(
-      fc.record({
-        cost: fc.double({ min: 0, max: 0.6, noNaN: true }),
-        value: fc.double({ min: 0, max: 1, noNaN: true }),
-      }),
-      { minLength: 1, maxLength: 5 },
-    )
-    .map((group) => [...group].sort((a, b) => a.cost - b.cost)),
-  { minLength: 1, maxLength: 6 },
-);
-
-function bruteForce(groups: readonly (readonly ChoiceItem[])[]): number {
+function bruteForce(groups: readonly (readonly KnapsackItem[])[]): number {
   let best = Infinity;
   const walk = (g: number, cost: number, value: number): void => {
     if (cost > 1) return;

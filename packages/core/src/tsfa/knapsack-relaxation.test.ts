@@ -1,24 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { knapsackGroups, type KnapsackItem } from "./knapsack-test-groups";
 import { packChoiceProblem, relax, suffixBounds } from "./knapsack-relaxation";
 
-type Item = { cost: number; value: number };
-
-const groupsArb = fc.array(
-  fc
-    .array(
-      fc.record({
-        cost: fc.double({ min: 0, max: 0.6, noNaN: true }),
-        value: fc.double({ min: 0, max: 1, noNaN: true }),
-      }),
-      { minLength: 1, maxLength: 5 },
-    )
-    .map((group) => [...group].sort((a, b) => a.cost - b.cost)),
-  { minLength: 1, maxLength: 5 },
-);
+const groupsArb = knapsackGroups(5);
 
 /** Least total value of groups `from`.. over every choice costing at most `capacity`. */
-function bruteForce(groups: readonly (readonly Item[])[], from: number, capacity: number): number {
+function bruteForce(groups: readonly (readonly KnapsackItem[])[], from: number, capacity: number): number {
   let best = Infinity;
   const walk = (g: number, cost: number, value: number): void => {
     if (cost > capacity) return;
