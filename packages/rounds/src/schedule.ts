@@ -114,6 +114,36 @@ export function stage2Input(
 const QUORUM_MIN_EXPONENT = -40;
 const QUORUM_BISECTIONS = 7;
 
+function includedIn(plan: Stage2Schedule | undefined): number {
+  return plan?.clients.filter((c) => !c.excluded).length ?? 0;
+}
+
+/**
+ * Weighs latency less until the plan keeps the quorum: the members it adds back are the ones cheapest in latency,
+ * and a straggler stays out. The largest weight that works is found by bisection on its exponent; Q = 0 (everyone
+ * in and waited for, nothing held back) is the last resort.
+ */
+function planForQuorum(input: Stage2Input, quorum: number): { schedule: Stage2Schedule; weight: string } | undefined {
+  const keeps = (exponent: number): Stage2Schedule | undefined => {
+    const relaxed = solveStage2({ ...input, virtualQueue: input.virtualQueue * 2 ** exponent });
+    return relaxed.ok && includedIn(relaxed.value) >= quorum ? relaxed.value : undefined;
+  };
+  let found = keeps(QUORUM_MIN_EXPONENT);
+  if (found === undefined) {
+    const everyone = solveStage2({ ...input, virtualQueue: 0 });
+    return everyone.ok ? { schedule: everyone.value, weight: "0" } : undefined;
+  }
+  let lo = QUORUM_MIN_EXPONENT;
+  let hi = 0;
+  for (let step = 0; step < QUORUM_BISECTIONS; step += 1) {
+    const mid = (lo + hi) / 2;
+    const plan = keeps(mid);
+    if (plan === undefined) hi = mid;
+    else [lo, found] = [mid, plan];
+  }
+  return { schedule: found, weight: (2 ** lo).toPrecision(2) };
+}
+
 /** A LoRA round's plan. TSFA may leave out members that cannot finish; if that leaves fewer than the quorum, the
  * round is planned again with Q weighted less, until the quorum is in: a round under quorum would teach nothing. */
 export function planLoraRound(
@@ -136,36 +166,12 @@ export function planLoraRound(
     const solved = solveStage2(input);
     schedule = solved.ok ? solved.value : undefined;
     const quorum = Math.min(config.minClients, members.length);
-    const includedIn = (plan: Stage2Schedule | undefined): number =>
-      plan?.clients.filter((c) => !c.excluded).length ?? 0;
     const included = includedIn(schedule);
     if (schedule !== undefined && included < quorum) {
-      // Weigh latency less until the plan keeps the quorum: the members it adds back are the ones cheapest in
-      // latency, and a straggler stays out. The largest weight that works is found by bisection on its exponent;
-      // Q = 0 (everyone in and waited for, nothing held back) is the last resort.
-      const keeps = (exponent: number): Stage2Schedule | undefined => {
-        const relaxed = solveStage2({ ...input, virtualQueue: virtualQueue * 2 ** exponent });
-        return relaxed.ok && includedIn(relaxed.value) >= quorum ? relaxed.value : undefined;
-      };
-      let found = keeps(QUORUM_MIN_EXPONENT);
-      let weight = "0";
-      if (found !== undefined) {
-        let lo = QUORUM_MIN_EXPONENT;
-        let hi = 0;
-        for (let step = 0; step < QUORUM_BISECTIONS; step += 1) {
-          const mid = (lo + hi) / 2;
-          const plan = keeps(mid);
-          if (plan === undefined) hi = mid;
-          else [lo, found] = [mid, plan];
-        }
-        weight = (2 ** lo).toPrecision(2);
-      } else {
-        const everyone = solveStage2({ ...input, virtualQueue: 0 });
-        found = everyone.ok ? everyone.value : undefined;
-      }
-      if (found !== undefined) {
-        note = `TSFA would leave out all but ${included} of ${members.length}; planned with Q weighted ${weight} to keep the quorum`;
-        schedule = found;
+      const relaxed = planForQuorum(input, quorum);
+      if (relaxed !== undefined) {
+        note = `TSFA would leave out all but ${included} of ${members.length}; planned with Q weighted ${relaxed.weight} to keep the quorum`;
+        schedule = relaxed.schedule;
       }
     }
     if (schedule === undefined) {
