@@ -51,34 +51,39 @@ describe("resume point", () => {
     [1, "the adapter"],
     [2, "the state beside it"],
   ] as const) {
-    it(`a process killed between writing and renaming ${what} leaves the previous checkpoint in use`, () => {
-      const input = join(dir, "crash-input.json");
-      const next = checkpoint(2, initAdapter(spec, 2));
-      const plain = {
-        ...next,
-        adapter: {
-          modules: next.adapter.modules.map((m) => ({ a: [...m.a], b: [...m.b] })),
-          dense: next.adapter.dense.map((d) => [...d]),
-        },
-      };
-      writeFileSync(input, JSON.stringify({ dir, input: plain }));
-      const child = spawnSync(process.execPath, ["--import", "tsx", CRASH, input, String(nth)], {
-        encoding: "utf8",
-      });
-      expect(child.signal, child.stderr).toBe("SIGKILL");
-      const leftovers = readdirSync(join(dir, "checkpoints")).filter((name) => name.includes(".tmp-"));
-      expect(leftovers.length).toBe(1); // the write really was cut off before its rename
-      expect(existsSync(checkpointPaths(dir, 2).state)).toBe(false);
-      // The log line of round 2 would only be written after its checkpoint; even if it were there, round 2 is not
-      // complete on disk without its state, so round 1 is where the run carries on.
-      directory.appendRound(logLine(2));
-      const point = loadResumePoint(dir);
-      if (!point.ok) throw new Error(point.error.reason);
-      expect(point.value.checkpoint?.round).toBe(1);
-      expect(point.value.checkpoint?.global).toEqual(initAdapter(spec, 1));
-      expect(point.value.lines.map((l) => l.round)).toEqual([0, 1]);
-      expect(point.value.droppedLines).toBe(1);
-    });
+    // The child is a fresh Node with tsx compiling on the fly: under a loaded CI machine that alone can pass 5 s.
+    it(
+      `a process killed between writing and renaming ${what} leaves the previous checkpoint in use`,
+      { timeout: 60_000 },
+      () => {
+        const input = join(dir, "crash-input.json");
+        const next = checkpoint(2, initAdapter(spec, 2));
+        const plain = {
+          ...next,
+          adapter: {
+            modules: next.adapter.modules.map((m) => ({ a: [...m.a], b: [...m.b] })),
+            dense: next.adapter.dense.map((d) => [...d]),
+          },
+        };
+        writeFileSync(input, JSON.stringify({ dir, input: plain }));
+        const child = spawnSync(process.execPath, ["--import", "tsx", CRASH, input, String(nth)], {
+          encoding: "utf8",
+        });
+        expect(child.signal, child.stderr).toBe("SIGKILL");
+        const leftovers = readdirSync(join(dir, "checkpoints")).filter((name) => name.includes(".tmp-"));
+        expect(leftovers.length).toBe(1); // the write really was cut off before its rename
+        expect(existsSync(checkpointPaths(dir, 2).state)).toBe(false);
+        // The log line of round 2 would only be written after its checkpoint; even if it were there, round 2 is not
+        // complete on disk without its state, so round 1 is where the run carries on.
+        directory.appendRound(logLine(2));
+        const point = loadResumePoint(dir);
+        if (!point.ok) throw new Error(point.error.reason);
+        expect(point.value.checkpoint?.round).toBe(1);
+        expect(point.value.checkpoint?.global).toEqual(initAdapter(spec, 1));
+        expect(point.value.lines.map((l) => l.round)).toEqual([0, 1]);
+        expect(point.value.droppedLines).toBe(1);
+      },
+    );
   }
 
   it("runs a round again whose checkpoint is saved but whose line (its evaluation) never made it", () => {
