@@ -9,6 +9,7 @@ const projects = [
   "packages/protocol",
   "packages/model",
   "packages/model/node",
+  "packages/core/node",
   "packages/rounds",
   "packages/participant",
   "apps/coordinator",

@@ -19,6 +19,7 @@ export {
 export { A_INIT_ROW_NORM, DENSE_INIT_STD, initAdapter } from "./lora/init-adapter";
 export { cloneAdapter, zeroAdapter } from "./lora/clone-adapter";
 export { validateAdapter } from "./lora/validate-adapter";
+export { simdKernels, type SimdKernels } from "./kernels/simd-kernels";
 export {
   adapterFromNamedTensors,
   adapterToNamedTensors,

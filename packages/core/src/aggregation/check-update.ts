@@ -28,14 +28,16 @@ interface CheckOptions {
   readonly values: boolean;
 }
 
+type TensorCheck = (name: string, values: Float32Array, length: number) => Result<void>;
+
+const PASS: Result<void> = ok(undefined);
+const checkLength: TensorCheck = (name, values, length) =>
+  values.length === length
+    ? PASS
+    : fail({ code: "shape-mismatch", reason: `${name}: expected ${length} values, got ${values.length}` });
+
 /** A tensor's length, and its values when the options ask for them. */
-function tensorChecker(options: CheckOptions): (name: string, values: Float32Array, length: number) => Result<void> {
-  if (options.values) return checkTensorValues;
-  return (name, values, length) =>
-    values.length === length
-      ? ok(undefined)
-      : fail({ code: "shape-mismatch", reason: `${name}: expected ${length} values, got ${values.length}` });
-}
+const tensorChecker = (options: CheckOptions): TensorCheck => (options.values ? checkTensorValues : checkLength);
 
 function checkModule(spec: AdapterSpec, update: AdapterUpdate, index: number, options: CheckOptions): Result<void> {
   const checkTensor = tensorChecker(options);

@@ -4,22 +4,14 @@ import type { LoraModuleState } from "../lora/adapter-state";
 import type { SoftModuleUpdate } from "../update/adapter-update";
 import type { AggregationRule } from "./aggregation-rule";
 import { checkedResult, meanDense, prepareRound } from "./prepare-round";
-import { accumulate } from "./weighted-sum";
-
-/** Who sent rank i: their factor arrays, where a'_i and b'_i start in them, and their weights, in contributor order. */
-interface Senders {
-  readonly a: Float32Array[];
-  readonly aFrom: number[];
-  readonly b: Float32Array[];
-  readonly bFrom: number[];
-  readonly weights: number[];
-}
+import { accumulateRows } from "./weighted-sum";
 
 /**
  * With sum_n w_n = 1 the rule is a_i <- u_i a_i + sum_{n sent i} w_n a'_{n,i}, where u_i = sum of the weights of the
- * contributors that did not send i. Computed that way, summing in contributor order as fedit does: when every
- * contributor sends i, u_i = 0 and the result is fedit's sum_n w_n a'_{n,i} bit for bit; a single contributor's
- * components come back exactly. b_i is accumulated as a contiguous column (as sent) and placed into B at the end.
+ * contributors that did not send i. The sums run over every contributor in order, a contributor that did not send i
+ * adding a zero (accumulateRows), as fedit sums: when every contributor sends i, u_i = 0 and the result is fedit's
+ * sum_n w_n a'_{n,i} bit for bit; a single contributor's components come back exactly; a rank nobody sent is left
+ * exactly as it was. b_i is accumulated as a contiguous column (as sent) and placed into B at the end.
  */
 function aggregateModule(
   g: LoraModuleState,
@@ -29,37 +21,38 @@ function aggregateModule(
   k: number,
   r: number,
 ): LoraModuleState {
-  const senders: Senders[] = Array.from({ length: r }, () => ({ a: [], aFrom: [], b: [], bFrom: [], weights: [] }));
   const unsent = new Float64Array(r);
-  const sentNow = new Uint8Array(r);
+  const sentBy = new Uint32Array(r);
   for (const [n, part] of parts.entries()) {
-    const w = weights[n] ?? 0;
-    sentNow.fill(0);
-    for (const [slot, i] of part.ranks.entries()) {
-      const s = senders[i];
-      if (s === undefined) continue;
-      sentNow[i] = 1;
-      s.a.push(part.a);
-      s.aFrom.push(slot * k);
-      s.b.push(part.b);
-      s.bFrom.push(slot * d);
-      s.weights.push(w);
+    for (const i of part.ranks) sentBy[i] = (sentBy[i] ?? 0) + 1;
+    let j = 0;
+    for (let i = 0; i < r; i += 1) {
+      if (part.ranks[j] === i) j += 1;
+      else unsent[i] = (unsent[i] ?? 0) + (weights[n] ?? 0);
     }
-    for (let i = 0; i < r; i += 1) if (sentNow[i] === 0) unsent[i] = (unsent[i] ?? 0) + w;
   }
+  const w = Array.from(weights);
+  const accA = new Float32Array(r * k);
+  const accB = new Float32Array(r * d);
+  accumulateRows(
+    accA,
+    k,
+    parts.map((p) => ({ rows: p.ranks, values: p.a })),
+    w,
+  );
+  accumulateRows(
+    accB,
+    d,
+    parts.map((p) => ({ rows: p.ranks, values: p.b })),
+    w,
+  );
   const a = g.a.slice();
   const b = g.b.slice();
-  const accA = new Float64Array(k);
-  const accB = new Float64Array(d);
-  for (const [i, s] of senders.entries()) {
-    if (s.weights.length === 0) continue; // unsent: unchanged, bit for bit
+  for (let i = 0; i < r; i += 1) {
+    if (sentBy[i] === 0) continue; // unsent: unchanged, bit for bit
     const u = unsent[i] ?? 0;
-    accA.fill(0);
-    accB.fill(0);
-    accumulate(accA, 0, s.a, s.aFrom, s.weights, k);
-    accumulate(accB, 0, s.b, s.bFrom, s.weights, d);
-    for (let c = 0; c < k; c += 1) a[i * k + c] = u * (g.a[i * k + c] ?? 0) + (accA[c] ?? 0);
-    for (let row = 0; row < d; row += 1) b[row * r + i] = u * (g.b[row * r + i] ?? 0) + (accB[row] ?? 0);
+    for (let c = 0; c < k; c += 1) a[i * k + c] = u * (g.a[i * k + c] ?? 0) + (accA[i * k + c] ?? 0);
+    for (let row = 0; row < d; row += 1) b[row * r + i] = u * (g.b[row * r + i] ?? 0) + (accB[i * d + row] ?? 0);
   }
   return { a, b };
 }

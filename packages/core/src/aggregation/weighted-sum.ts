@@ -1,51 +1,82 @@
-// The float64 accumulation every rule shares: sum_n w_n x_n, rounded to float32 once at the end. The hot loop of
-// aggregation: four contributors per pass over the accumulator, each element still summed in contributor order
-// (((acc + w_0 x_0) + w_1 x_1) + ...), so the result is bit for bit the plain sequential sum.
+// The accumulation every rule shares: sum_n w_n x_n in float32, each weight, product and partial sum rounded to
+// float32, summed in contributor order (((acc + w_0 x_0) + w_1 x_1) + ...). Where WebAssembly SIMD runs, the same
+// sums run in kernels.wat four elements at a time, with the same bits (docs/algorithms.md, "Vector kernels", says
+// why float32 and what it costs: about 1e-7 relative, far below what one round of training moves).
+import { simdKernels, type RowPart } from "../kernels/simd-kernels";
+
+const f = Math.fround;
 
 /** acc[at + i] += sum over `arrays` in order of weights[n] * arrays[n][from[n] + i], for i < length. */
 export function accumulate(
-  acc: Float64Array,
+  acc: Float32Array,
   at: number,
   arrays: readonly Float32Array[],
   from: readonly number[],
   weights: readonly number[],
   length: number,
 ): void {
-  const empty = new Float32Array(0);
-  let n = 0;
-  for (; n + 4 <= arrays.length; n += 4) {
-    const x0 = arrays[n] ?? empty;
-    const x1 = arrays[n + 1] ?? empty;
-    const x2 = arrays[n + 2] ?? empty;
-    const x3 = arrays[n + 3] ?? empty;
-    const o0 = from[n] ?? 0;
-    const o1 = from[n + 1] ?? 0;
-    const o2 = from[n + 2] ?? 0;
-    const o3 = from[n + 3] ?? 0;
-    const w0 = weights[n] ?? 0;
-    const w1 = weights[n + 1] ?? 0;
-    const w2 = weights[n + 2] ?? 0;
-    const w3 = weights[n + 3] ?? 0;
-    for (let i = 0; i < length; i += 1) {
-      let a = acc[at + i] ?? 0;
-      a += w0 * (x0[o0 + i] ?? 0);
-      a += w1 * (x1[o1 + i] ?? 0);
-      a += w2 * (x2[o2 + i] ?? 0);
-      a += w3 * (x3[o3 + i] ?? 0);
-      acc[at + i] = a;
-    }
-  }
-  for (; n < arrays.length; n += 1) {
-    const x = arrays[n] ?? empty;
+  const simd = simdKernels();
+  if (simd === undefined) accumulateScalar(acc, at, arrays, from, weights, length);
+  else simd.accumulate(acc, at, arrays, from, weights, length);
+}
+
+/** accumulate in plain TypeScript: the path without WebAssembly SIMD, and the kernels' reference in tests. A product
+ * or sum of two float32 is exact in float64 or rounds once there, so fround of it is the float32 operation. */
+export function accumulateScalar(
+  acc: Float32Array,
+  at: number,
+  arrays: readonly Float32Array[],
+  from: readonly number[],
+  weights: readonly number[],
+  length: number,
+): void {
+  for (const [n, x] of arrays.entries()) {
     const o = from[n] ?? 0;
-    const w = weights[n] ?? 0;
-    for (let i = 0; i < length; i += 1) acc[at + i] = (acc[at + i] ?? 0) + w * (x[o + i] ?? 0);
+    const w = f(weights[n] ?? 0);
+    for (let i = 0; i < length; i += 1) acc[at + i] = f((acc[at + i] ?? 0) + f(w * (x[o + i] ?? 0)));
   }
 }
 
-/** sum_n weights[n] * arrays[n], each array of `length` values, as float32. */
+/** acc (rows of `rowLength`) += sum over parts in order of weights[n] times part n's rows, zeros for rows it did
+ * not send (see SimdKernels.accumulateRows). */
+export function accumulateRows(
+  acc: Float32Array,
+  rowLength: number,
+  parts: readonly RowPart[],
+  weights: readonly number[],
+): void {
+  const simd = simdKernels();
+  if (simd === undefined || rowLength > simd.maxRowLength) accumulateRowsScalar(acc, rowLength, parts, weights);
+  else simd.accumulateRows(acc, rowLength, parts, weights);
+}
+
+/** accumulateRows in plain TypeScript. A row a contributor did not send still gets its + 0 (which turns a -0 into
+ * +0), so that both paths agree to the bit. */
+export function accumulateRowsScalar(
+  acc: Float32Array,
+  rowLength: number,
+  parts: readonly RowPart[],
+  weights: readonly number[],
+): void {
+  const rows = acc.length / rowLength;
+  for (const [n, part] of parts.entries()) {
+    const w = f(weights[n] ?? 0);
+    let j = 0;
+    for (let row = 0; row < rows; row += 1) {
+      const sent = part.rows[j] === row;
+      const from = j * rowLength;
+      for (let c = 0; c < rowLength; c += 1) {
+        const x = sent ? (part.values[from + c] ?? 0) : 0;
+        acc[row * rowLength + c] = f((acc[row * rowLength + c] ?? 0) + f(w * x));
+      }
+      if (sent) j += 1;
+    }
+  }
+}
+
+/** sum_n weights[n] * arrays[n], each array of `length` values. */
 export function weightedSum(arrays: readonly Float32Array[], weights: Float64Array, length: number): Float32Array {
-  const acc = new Float64Array(length);
+  const acc = new Float32Array(length);
   accumulate(
     acc,
     0,
@@ -54,7 +85,5 @@ export function weightedSum(arrays: readonly Float32Array[], weights: Float64Arr
     Array.from(weights),
     length,
   );
-  const out = new Float32Array(length);
-  out.set(acc);
-  return out;
+  return acc;
 }

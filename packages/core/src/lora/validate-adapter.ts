@@ -1,11 +1,13 @@
 // Shape and value checks for an AdapterState against its spec: the guard every boundary (checkpoint load, worker
 // message, client update builder) runs before doing math on a state.
+import { simdKernels } from "../kernels/simd-kernels";
 import { fail, ok, type Result } from "../result";
 import { denseSize, type AdapterSpec } from "./adapter-spec";
 import type { AdapterState } from "./adapter-state";
 
-/** Index of the first NaN or +-Infinity, or -1. */
+/** Index of the first NaN or +-Infinity, or -1 (a clean array is answered by the vector kernel where it runs). */
 export function firstNonFinite(values: Float32Array): number {
+  if (simdKernels()?.anyNonFinite(values) === false) return -1;
   for (let i = 0; i < values.length; i += 1) if (!Number.isFinite(values[i])) return i;
   return -1;
 }

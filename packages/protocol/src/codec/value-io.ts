@@ -1,9 +1,11 @@
-// Runs of LoRA values in and out of the wire bytes (little-endian), in bulk: fp32 values are checked through an
-// Int32Array view of their bits and copied as bytes (a memcpy), fp16 values converted in one typed-array loop. A
-// Buffer with an unaligned byteOffset is never viewed as a Float32Array or Uint16Array: unaligned runs go through an
-// aligned scratch buffer. On a big-endian host (none that runs this today) every value goes through a DataView.
-// Both directions report the index of the first value they refuse.
-import type { Precision } from "@airlora/core";
+// Runs of LoRA values in and out of the wire bytes (little-endian), in bulk. Where WebAssembly SIMD runs
+// (@airlora/core's simdKernels), values are checked and converted there, eight at a time; a refusal then runs the
+// scalar loop again for the exact index. The scalar loops: fp32 checked through an Int32Array view of its bits and
+// copied as bytes (a memcpy), fp16 converted in one typed-array loop. A Buffer with an unaligned byteOffset is never
+// viewed as a Float32Array or Uint16Array: unaligned runs go through an aligned scratch buffer. On a big-endian host
+// (none that runs this today) every value goes through a DataView. Both directions report the index of the first
+// value they refuse.
+import { simdKernels, type Precision, type SimdKernels } from "@airlora/core";
 import { FP16_MAX, float16Table, float32ToFloat16Bits } from "./float16";
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -13,6 +15,19 @@ const F32_EXPONENT = 0x7f800000;
 const F16_EXPONENT = 0x7c00;
 
 let scratch = new ArrayBuffer(1 << 16);
+/** Read once: tests swap it through `withScalarValueIo` to run the scalar loops. */
+let simd: SimdKernels | undefined = simdKernels();
+
+/** Runs `body` with the scalar loops only (the tests compare both paths); restores the kernels after. */
+export function withScalarValueIo<T>(body: () => T): T {
+  const kept = simd;
+  simd = undefined;
+  try {
+    return body();
+  } finally {
+    simd = kept;
+  }
+}
 
 /** An aligned buffer of at least `bytes` bytes, reused between calls (the codec is synchronous). */
 function scratchBuffer(bytes: number): ArrayBuffer {
@@ -79,16 +94,16 @@ export function writeValues(bytes: Uint8Array, offset: number, values: Float32Ar
   if (!LITTLE_ENDIAN) return writeValuesPortably(bytes, offset, values, precision);
   const bits = bitsOf(values);
   if (precision === "fp32") {
-    const bad = firstNonFiniteBits(bits);
+    const bad = simd?.anyNonFinite(values) === false ? -1 : firstNonFiniteBits(bits);
     if (bad >= 0) return bad;
     bytes.set(new Uint8Array(values.buffer, values.byteOffset, 4 * n), offset);
     return -1;
   }
   const at = bytes.byteOffset + offset;
-  if (at % 2 === 0) return toHalves(bits, values, new Uint16Array(bytes.buffer, at, n));
-  const halves = new Uint16Array(scratchBuffer(2 * n), 0, n);
-  const bad = toHalves(bits, values, halves);
-  if (bad < 0) bytes.set(new Uint8Array(halves.buffer, 0, 2 * n), offset);
+  const aligned = at % 2 === 0;
+  const halves = aligned ? new Uint16Array(bytes.buffer, at, n) : new Uint16Array(scratchBuffer(2 * n), 0, n);
+  const bad = simd?.toHalves(values, halves) === true ? -1 : toHalves(bits, values, halves);
+  if (bad < 0 && !aligned) bytes.set(new Uint8Array(halves.buffer, 0, 2 * n), offset);
   return bad;
 }
 
@@ -99,7 +114,7 @@ export function readValues(bytes: Uint8Array, offset: number, out: Float32Array,
   if (!LITTLE_ENDIAN) return readValuesPortably(bytes, offset, out, precision);
   if (precision === "fp32") {
     new Uint8Array(out.buffer, out.byteOffset, 4 * n).set(bytes.subarray(offset, offset + 4 * n));
-    return firstNonFiniteBits(bitsOf(out));
+    return simd?.anyNonFinite(out) === false ? -1 : firstNonFiniteBits(bitsOf(out));
   }
   const at = bytes.byteOffset + offset;
   let halves: Uint16Array;
@@ -109,6 +124,7 @@ export function readValues(bytes: Uint8Array, offset: number, out: Float32Array,
     halves = new Uint16Array(scratchBuffer(2 * n), 0, n);
     new Uint8Array(halves.buffer, 0, 2 * n).set(bytes.subarray(offset, offset + 2 * n));
   }
+  if (simd?.fromHalves(halves, out) === true) return -1;
   const table = float16Table();
   for (let i = 0; i < n; i += 1) {
     const half = halves[i] ?? 0;
