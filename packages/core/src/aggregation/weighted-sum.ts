@@ -1,6 +1,6 @@
 // The accumulation every rule shares: sum_n w_n x_n in float32, each weight, product and partial sum rounded to
 // float32, summed in contributor order (((acc + w_0 x_0) + w_1 x_1) + ...). Where WebAssembly SIMD runs, the same
-// sums run in kernels.wat four elements at a time, with the same bits (docs/algorithms.md, "Vector kernels", says
+// sums run in kernels.wat four elements at a time, with the same bits (docs/algorithms.md section 4.7 says
 // why float32 and what it costs: about 1e-7 relative, far below what one round of training moves).
 import { simdKernels, type RowPart } from "../kernels/simd-kernels";
 

@@ -1,4 +1,4 @@
-;; AirLoRA's vector kernels (docs/algorithms.md, "Vector kernels"): the hot loops of the update codec and of
+;; AirLoRA's vector kernels (docs/algorithms.md section 4.7): the hot loops of the update codec and of
 ;; aggregation, four or eight values per instruction with WebAssembly SIMD. Built into kernels-wasm.ts by
 ;; `npm run build:kernels` (wabt). Every count is a multiple of 8 elements: the TypeScript side pads with zeros.
 ;; Each kernel computes exactly what its scalar TypeScript twin computes, bit for bit (tests compare them).
@@ -23,38 +23,58 @@
         (br $next)))
     (v128.any_true (local.get $seen)))
 
-  ;; n float32 at $src -> n halves at $dst, four per pass, rounded to nearest even; 1 if any value is NaN,
+;; n float32 at $src -> n halves at $dst, eight per pass, rounded to nearest even; 1 if any value is NaN,
   ;; Infinity or rounds beyond fp16's largest finite value (|x| >= 65520), and the output is then not to be used.
   ;; Normal halves (2^-14 <= |x| < 65520): exponent rebiased and 13 mantissa bits rounded off, the carry moving into
-  ;; the exponent. Below 2^-14 the half is the integer nearest |x| * 2^24 (exact scaling, ties to even), and 1024
-  ;; there is the smallest normal half, as it should be. (Bodies are written out in the loops: V8 does not inline
-  ;; calls that take a v128, and a call per four values costs more than the work.)
+  ;; the exponent. Below 2^-14 the half is the integer nearest |x| * 2^24: adding 0.5 puts |x| in the binade whose
+  ;; unit in the last place is 2^-24, so the float add itself rounds (ties to even), and the bits above 0.5's are
+  ;; that integer; 1024 there is the smallest normal half, as it should be. (Bodies are written out in the loops:
+  ;; V8 does not inline calls that take a v128, and a call per four values costs more than the work.)
   (func (export "toHalves") (param $src i32) (param $dst i32) (param $n i32) (result i32)
-    (local $end i32) (local $x v128) (local $mag v128) (local $bad v128)
+    (local $end i32) (local $x0 v128) (local $x1 v128) (local $mag v128) (local $bad v128)
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
-        (local.set $x (v128.load (local.get $src)))
-        (local.set $mag (v128.and (local.get $x) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $x0 (v128.load (local.get $src)))
+        (local.set $x1 (v128.load offset=16 (local.get $src)))
+        (local.set $mag (v128.and (local.get $x0) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
         (local.set $bad
           (v128.or (local.get $bad)
-            (i32x4.ge_s (local.get $mag) (v128.const i32x4 0x477ff000 0x477ff000 0x477ff000 0x477ff000))))
-        (local.set $x
+            (i32x4.gt_s (local.get $mag) (v128.const i32x4 0x477fefff 0x477fefff 0x477fefff 0x477fefff))))
+        (local.set $x0
           (v128.or
             (v128.bitselect
-              (i32x4.trunc_sat_f32x4_s
-                (f32x4.nearest (f32x4.mul (local.get $mag) (v128.const f32x4 16777216 16777216 16777216 16777216))))
+              (i32x4.sub
+                (f32x4.add (local.get $mag) (v128.const f32x4 0.5 0.5 0.5 0.5))
+                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000))
               (i32x4.shr_u
                 (i32x4.add
                   (i32x4.add (local.get $mag) (v128.const i32x4 0xc8000fff 0xc8000fff 0xc8000fff 0xc8000fff))
                   (v128.and (i32x4.shr_u (local.get $mag) (i32.const 13)) (v128.const i32x4 1 1 1 1)))
                 (i32.const 13))
-              (i32x4.lt_s (local.get $mag) (v128.const i32x4 0x38800000 0x38800000 0x38800000 0x38800000)))
-            (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (v128.const i32x4 0x8000 0x8000 0x8000 0x8000))))
-        (v128.store64_lane 0 (local.get $dst) (i16x8.narrow_i32x4_u (local.get $x) (local.get $x)))
-        (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+              (i32x4.gt_s (v128.const i32x4 0x38800000 0x38800000 0x38800000 0x38800000) (local.get $mag)))
+            (v128.and (i32x4.shr_u (local.get $x0) (i32.const 16)) (v128.const i32x4 0x8000 0x8000 0x8000 0x8000))))
+        (local.set $mag (v128.and (local.get $x1) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)))
+        (local.set $bad
+          (v128.or (local.get $bad)
+            (i32x4.gt_s (local.get $mag) (v128.const i32x4 0x477fefff 0x477fefff 0x477fefff 0x477fefff))))
+        (local.set $x1
+          (v128.or
+            (v128.bitselect
+              (i32x4.sub
+                (f32x4.add (local.get $mag) (v128.const f32x4 0.5 0.5 0.5 0.5))
+                (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000))
+              (i32x4.shr_u
+                (i32x4.add
+                  (i32x4.add (local.get $mag) (v128.const i32x4 0xc8000fff 0xc8000fff 0xc8000fff 0xc8000fff))
+                  (v128.and (i32x4.shr_u (local.get $mag) (i32.const 13)) (v128.const i32x4 1 1 1 1)))
+                (i32.const 13))
+              (i32x4.gt_s (v128.const i32x4 0x38800000 0x38800000 0x38800000 0x38800000) (local.get $mag)))
+            (v128.and (i32x4.shr_u (local.get $x1) (i32.const 16)) (v128.const i32x4 0x8000 0x8000 0x8000 0x8000))))
+        (v128.store (local.get $dst) (i16x8.narrow_i32x4_u (local.get $x0) (local.get $x1)))
+        (local.set $src (i32.add (local.get $src) (i32.const 32)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (br $next)))
     (v128.any_true (local.get $bad)))
 

@@ -33,7 +33,8 @@ function createReader(view: DataView, precision: Precision, slots: number) {
     slot += count;
     return out;
   };
-  const into = (out: Float32Array, where: string): void => {
+  /** `where` names the run in a refusal; it is only called then (labels cost more than short runs). */
+  const into = (out: Float32Array, where: () => string): void => {
     const bad = error === undefined ? readValues(bytes, offset, out, precision) : -1;
     if (bad >= 0) {
       const at = offset + valueBytes * bad;
@@ -41,9 +42,28 @@ function createReader(view: DataView, precision: Precision, slots: number) {
         precision === "fp32"
           ? String(view.getFloat32(at, true))
           : `NaN or Infinity (fp16 bits 0x${view.getUint16(at, true).toString(16)})`;
-      error = { code: "not-finite", reason: `${where}[${bad}] is ${seen}` };
+      error = { code: "not-finite", reason: `${where()}[${bad}] is ${seen}` };
     }
     offset += out.length * valueBytes;
+  };
+  /** A soft module's kept components (a'_i then b'_i per rank on the wire) gathered per factor and read in one
+   * piece each; false, with the offset where it was, when some value is refused (the caller then reads rank by
+   * rank, which names the first refused value in wire order). */
+  const softComponents = (a: Float32Array, b: Float32Array, k: number, d: number): boolean => {
+    if (error !== undefined) return false;
+    const kept = a.length / k;
+    const wireA = new Uint8Array(a.length * valueBytes);
+    const wireB = new Uint8Array(b.length * valueBytes);
+    let at = offset;
+    for (let j = 0; j < kept; j += 1) {
+      wireA.set(bytes.subarray(at, at + k * valueBytes), j * k * valueBytes);
+      at += k * valueBytes;
+      wireB.set(bytes.subarray(at, at + d * valueBytes), j * d * valueBytes);
+      at += d * valueBytes;
+    }
+    if (readValues(wireA, 0, a, precision) >= 0 || readValues(wireB, 0, b, precision) >= 0) return false;
+    offset = at;
+    return true;
   };
   return {
     error: () => error,
@@ -52,7 +72,8 @@ function createReader(view: DataView, precision: Precision, slots: number) {
     },
     floats,
     into,
-    values(count: number, where: string): Float32Array {
+    softComponents,
+    values(count: number, where: () => string): Float32Array {
       const out = floats(count);
       into(out, where);
       return out;
@@ -91,8 +112,8 @@ function readModules(
   round: number,
   dense: () => Float32Array[],
 ): AdapterUpdate {
-  const each = <T>(read: (m: number, layout: ModuleLayout, label: string) => T): T[] =>
-    layouts.map((layout, m) => read(m, layout, moduleLabel(spec, m)));
+  const each = <T>(read: (m: number, layout: ModuleLayout, label: () => string) => T): T[] =>
+    layouts.map((layout, m) => read(m, layout, () => moduleLabel(spec, m)));
   const shape = (m: number): { d: number; k: number; r: number } => {
     const module = spec.modules[m];
     return { d: module?.d ?? 0, k: module?.k ?? 0, r: module?.rank ?? 0 };
@@ -101,14 +122,14 @@ function readModules(
     case "dense": {
       const modules = each((m, _, label) => {
         const { d, k, r } = shape(m);
-        return { a: reader.values(r * k, `${label}: A'`), b: reader.values(d * r, `${label}: B'`) };
+        return { a: reader.values(r * k, () => `${label()}: A'`), b: reader.values(d * r, () => `${label()}: B'`) };
       });
       return { kind, round, modules, dense: dense() };
     }
     case "b-only": {
       const modules = each((m, _, label) => {
         const { d, r } = shape(m);
-        return { b: reader.values(d * r, `${label}: B'`) };
+        return { b: reader.values(d * r, () => `${label()}: B'`) };
       });
       return { kind, round, modules, dense: dense() };
     }
@@ -118,9 +139,10 @@ function readModules(
         reader.skip(maskBytes(r));
         const a = reader.floats(ranks.length * k);
         const b = reader.floats(ranks.length * d);
+        if (reader.softComponents(a, b, k, d)) return { ranks, a, b };
         for (const [j, i] of ranks.entries()) {
-          reader.into(a.subarray(j * k, j * k + k), `${label}: a'_${i}`);
-          reader.into(b.subarray(j * d, j * d + d), `${label}: b'_${i}`);
+          reader.into(a.subarray(j * k, j * k + k), () => `${label()}: a'_${i}`);
+          reader.into(b.subarray(j * d, j * d + d), () => `${label()}: b'_${i}`);
         }
         return { ranks, a, b };
       });
@@ -134,9 +156,9 @@ function readModules(
         const bIndex = reader.positions(bCount, d * r, bBitmask);
         return {
           aIndex,
-          aDelta: reader.values(aCount, `${label}: dA`),
+          aDelta: reader.values(aCount, () => `${label()}: dA`),
           bIndex,
-          bDelta: reader.values(bCount, `${label}: dB`),
+          bDelta: reader.values(bCount, () => `${label()}: dB`),
         };
       });
       return { kind, round, modules, dense: dense() };
@@ -160,7 +182,7 @@ export function decodeUpdate(
   const { kind, precision, round } = header.value;
   const reader = createReader(view, precision, decodedSlots(spec, kind, layouts.value));
   const dense = (): Float32Array[] =>
-    spec.dense.map((tensor, t) => reader.values(denseSize(tensor), denseLabel(spec, t)));
+    spec.dense.map((tensor, t) => reader.values(denseSize(tensor), () => denseLabel(spec, t)));
   const update = readModules(spec, reader, kind, layouts.value, round, dense);
   const error = reader.error();
   return error === undefined ? ok({ update, precision }) : { ok: false, error };

@@ -15,7 +15,7 @@ import { denseLabel, moduleLabel, type CodecError } from "./codec-error";
 import { specFingerprint } from "./spec-fingerprint";
 import { encodedSize } from "./update-size";
 import { writePositions } from "./topk-positions-io";
-import { describeBadValue, writeValues } from "./value-io";
+import { describeBadValue, wireValues, writeValues } from "./value-io";
 import {
   TOPK_A_BITMASK,
   TOPK_B_BITMASK,
@@ -29,7 +29,12 @@ import {
 
 /** A cursor over the output; writing values returns the error, or undefined, so value writes chain with `??`. */
 interface Writer {
-  values(values: Float32Array, where: string): CodecError | undefined;
+  /** `where` names the run in a refusal; it is only called then (labels cost more than short runs). */
+  values(values: Float32Array, where: () => string): CodecError | undefined;
+  /** A soft module's kept components in wire order (a'_i then b'_i per kept rank), each factor checked and
+   * converted in one piece; false, with nothing written, when some value is refused (the caller then writes rank
+   * by rank, which names the first refused value in wire order). */
+  softComponents(a: Float32Array, b: Float32Array, k: number, d: number): boolean;
   positions(positions: Uint32Array, size: number, bitmask: boolean): void;
   u8(value: number): void;
   u32(value: number): void;
@@ -47,8 +52,21 @@ function createWriter(bytes: Uint8Array, precision: Precision): Writer {
       if (bad < 0) return undefined;
       const value = values[bad];
       return value !== undefined && Number.isFinite(value)
-        ? { code: "fp16-overflow", reason: `${where}[${bad}] is ${describeBadValue(value, precision)}; send fp32` }
-        : { code: "not-finite", reason: `${where}[${bad}] is ${describeBadValue(value, precision)}` };
+        ? { code: "fp16-overflow", reason: `${where()}[${bad}] is ${describeBadValue(value, precision)}; send fp32` }
+        : { code: "not-finite", reason: `${where()}[${bad}] is ${describeBadValue(value, precision)}` };
+    },
+    softComponents(a, b, k, d) {
+      const wireA = wireValues(a, precision);
+      const wireB = wireA === undefined ? undefined : wireValues(b, precision);
+      if (wireA === undefined || wireB === undefined) return false;
+      const kept = a.length / k;
+      for (let j = 0; j < kept; j += 1) {
+        bytes.set(wireA.subarray(j * k * valueBytes, (j + 1) * k * valueBytes), offset);
+        offset += k * valueBytes;
+        bytes.set(wireB.subarray(j * d * valueBytes, (j + 1) * d * valueBytes), offset);
+        offset += d * valueBytes;
+      }
+      return true;
     },
     positions(positions, size, bitmask) {
       offset = writePositions(bytes, offset, positions, size, bitmask);
@@ -72,11 +90,14 @@ function createWriter(bytes: Uint8Array, precision: Precision): Writer {
 function eachModule<T>(
   spec: AdapterSpec,
   modules: readonly T[],
-  write: (update: T, module: LoraModuleSpec, label: string) => CodecError | undefined,
+  write: (update: T, module: LoraModuleSpec, label: () => string) => CodecError | undefined,
 ): CodecError | undefined {
   for (const [m, update] of modules.entries()) {
     const module = spec.modules[m];
-    const error = module === undefined ? undefined : write(update, module, moduleLabel(spec, m));
+    const error =
+      module === undefined
+        ? undefined
+        : write(update, module, () => moduleLabel(spec, m));
     if (error !== undefined) return error;
   }
   return undefined;
@@ -88,17 +109,18 @@ function writeModules(w: Writer, spec: AdapterSpec, update: AdapterUpdate): Code
       return eachModule(
         spec,
         update.modules,
-        (mu, _, label) => w.values(mu.a, `${label}: A'`) ?? w.values(mu.b, `${label}: B'`),
+        (mu, _, label) => w.values(mu.a, () => `${label()}: A'`) ?? w.values(mu.b, () => `${label()}: B'`),
       );
     case "b-only":
-      return eachModule(spec, update.modules, (mu, _, label) => w.values(mu.b, `${label}: B'`));
+      return eachModule(spec, update.modules, (mu, _, label) => w.values(mu.b, () => `${label()}: B'`));
     case "soft":
       return eachModule(spec, update.modules, (mu, { d, k, rank: r }, label) => {
         w.mask(mu.ranks, r);
+        if (w.softComponents(mu.a, mu.b, k, d)) return undefined;
         for (const [j, i] of mu.ranks.entries()) {
           const error =
-            w.values(mu.a.subarray(j * k, j * k + k), `${label}: a'_${i}`) ??
-            w.values(mu.b.subarray(j * d, j * d + d), `${label}: b'_${i}`);
+            w.values(mu.a.subarray(j * k, j * k + k), () => `${label()}: a'_${i}`) ??
+            w.values(mu.b.subarray(j * d, j * d + d), () => `${label()}: b'_${i}`);
           if (error !== undefined) return error;
         }
         return undefined;
@@ -112,7 +134,7 @@ function writeModules(w: Writer, spec: AdapterSpec, update: AdapterUpdate): Code
         w.u32(mu.bIndex.length);
         w.positions(mu.aIndex, r * k, a);
         w.positions(mu.bIndex, d * r, b);
-        return w.values(mu.aDelta, `${label}: dA`) ?? w.values(mu.bDelta, `${label}: dB`);
+        return w.values(mu.aDelta, () => `${label()}: dA`) ?? w.values(mu.bDelta, () => `${label()}: dB`);
       });
   }
 }
@@ -145,6 +167,6 @@ export function encodeUpdate(
   writeHeader(new DataView(bytes.buffer), spec, update, precision);
   const w = createWriter(bytes, precision);
   let error = writeModules(w, spec, update);
-  for (const [t, values] of update.dense.entries()) error ??= w.values(values, denseLabel(spec, t));
+  for (const [t, values] of update.dense.entries()) error ??= w.values(values, () => denseLabel(spec, t));
   return error === undefined ? ok(bytes) : { ok: false, error };
 }

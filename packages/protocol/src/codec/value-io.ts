@@ -107,6 +107,19 @@ export function writeValues(bytes: Uint8Array, offset: number, values: Float32Ar
   return bad;
 }
 
+/** The wire bytes of `values` (a view of `values` itself for fp32, fresh halves for fp16), or undefined when some
+ * value is refused or the host is big-endian: callers then write run by run with writeValues, which says where. */
+export function wireValues(values: Float32Array, precision: Precision): Uint8Array | undefined {
+  if (!LITTLE_ENDIAN) return undefined;
+  if (precision === "fp32") {
+    const clean = simd === undefined ? firstNonFiniteBits(bitsOf(values)) < 0 : !simd.anyNonFinite(values);
+    return clean ? new Uint8Array(values.buffer, values.byteOffset, 4 * values.length) : undefined;
+  }
+  const halves = new Uint16Array(values.length);
+  const clean = simd === undefined ? toHalves(bitsOf(values), values, halves) < 0 : simd.toHalves(values, halves);
+  return clean ? new Uint8Array(halves.buffer) : undefined;
+}
+
 /** Fills `out` from `bytes` at `offset`; returns the index of the first NaN or +-Infinity it read, or -1. */
 export function readValues(bytes: Uint8Array, offset: number, out: Float32Array, precision: Precision): number {
   const n = out.length;
