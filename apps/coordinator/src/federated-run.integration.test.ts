@@ -51,11 +51,16 @@ describe("a federated spam run on nano with four participants", () => {
     }
   });
 
-  it("ends above round 0's accuracy and above the majority class", () => {
-    const probe = accuracyOf(lines[0]);
-    const last = accuracyOf(lines[3]);
-    expect(last).toBeGreaterThan(probe);
-    expect(last).toBeGreaterThan(0.6865); // always-ham on the spam test split
+  it("ends below round 0's loss, at or above its accuracy, and above the majority class", () => {
+    const [probe, last] = [lines[0], lines[3]];
+    // Always-ham on the rows every round is scored on (the validation split), from the run's own manifest.
+    const { stats } = (run.engine.run.manifest.data ?? {}) as { stats?: { validation?: { labelCounts?: number[] } } };
+    const [ham = 0, spam = 0] = stats?.validation?.labelCounts ?? [];
+    expect(ham + spam).toBeGreaterThan(0);
+    // Three short rounds move the loss surely (0.295 -> 0.279 measured) but 539 validation emails by only a few.
+    expect(last?.eval?.loss ?? Number.NaN).toBeLessThan(probe?.eval?.loss ?? Number.NaN);
+    expect(accuracyOf(last)).toBeGreaterThanOrEqual(accuracyOf(probe));
+    expect(accuracyOf(last)).toBeGreaterThan(ham / (ham + spam));
   });
 
   it("keeps every submitted update within its byte budget and below the dense size", () => {

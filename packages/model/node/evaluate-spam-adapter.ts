@@ -1,4 +1,4 @@
-// Evaluates a spam adapter saved by `reference-run.ts --save-adapter` on the same test split, read as 1..N context
+// Evaluates a spam adapter saved by `reference-run.ts --save-adapter` on the validation split, read as 1..N context
 // windows per email, so that how much of an email the classifier reads at test time is measured without a new
 // training run (a head trained on single random windows classifies any number of them: classifier-features.ts).
 //   npx tsx packages/model/node/evaluate-spam-adapter.ts --adapter spam.safetensors --windows 1,4,6
@@ -56,7 +56,7 @@ for (const count of values.windows.split(",").map(Number)) {
     vocab,
   });
   if (!spam.ok) throw new Error(spam.error.reason);
-  const result = await evaluateAdapter(model, spec, task, adapter.value, spam.value.evalShard);
+  const result = await evaluateAdapter(model, spec, task, adapter.value, spam.value.validationShard);
   if (result.kind !== "classifier") throw new Error("spam evaluation is a classifier's");
   console.log(
     `first ${String(count * config.nCtx)} tokens (${String(count)} windows): accuracy ${(100 * result.accuracy).toFixed(2)}%, loss ${result.loss.toFixed(4)}`,

@@ -1,5 +1,5 @@
 // What the coordinator's main thread and its evaluation worker say to each other (docs/architecture.md): the worker
-// owns tfjs, the base model, the task's data and the held-out set, so tfjs never blocks the sockets.
+// owns tfjs, the base model, the task's data and the validation split, so tfjs never blocks the sockets.
 import type { AdapterSpec, AdapterState, Contribution, Failure } from "@airlora/core";
 import type { LoraTargetName, PresetName, RoundEvaluation, TaskName, TrainingSettings } from "@airlora/protocol";
 
@@ -25,6 +25,7 @@ export interface PrepareRequest {
 export interface PreparedData {
   /** Encoded client shards (shard codec) and their training rows. */
   readonly shards: readonly { readonly bytes: Uint8Array; readonly rows: number }[];
+  /** Validation rows every round is scored on, and how many the split holds before `--eval-rows`. */
   readonly evalRows: number;
   readonly evalRowsAvailable: number;
   readonly calibrationRows: number;

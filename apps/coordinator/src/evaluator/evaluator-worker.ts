@@ -1,5 +1,6 @@
 // The coordinator's evaluation worker thread: tfjs (wasm) with the base model, the task prepared once, TSFA stage 1's
-// pilot, and every round's evaluation on the held-out set. Requests are served one at a time, in order.
+// pilot, and every round's evaluation on the validation split (the test split is left for the report alone).
+// Requests are served one at a time, in order.
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
@@ -30,6 +31,7 @@ import type {
 
 interface Held {
   readonly model: GptModel;
+  /** The validation split (at most `--eval-rows` of it): what every round is scored on. */
   readonly evalShard: Shard;
   readonly task: TaskHead;
 }
@@ -56,7 +58,7 @@ async function prepare(request: PrepareRequest): Promise<Result<PreparedData>> {
   if (!prepared.ok) return prepared;
   const model = createGpt(config, base.value.weights, base.value.poolingCentre);
   const task = taskHead(request.task);
-  held = { model, evalShard: prepared.value.evalShard, task };
+  held = { model, evalShard: prepared.value.validationShard, task };
   let pilot: PreparedData["pilot"] = null;
   if (request.pilot !== null) {
     const { rank, targets, steps, training } = request.pilot;
@@ -77,8 +79,8 @@ async function prepare(request: PrepareRequest): Promise<Result<PreparedData>> {
   }
   return ok({
     shards: prepared.value.clientShards.map((shard) => ({ bytes: encodeShard(shard), rows: shard.lengths.length })),
-    evalRows: prepared.value.evalShard.lengths.length,
-    evalRowsAvailable: prepared.value.stats.evalRowsAvailable,
+    evalRows: prepared.value.validationShard.lengths.length,
+    evalRowsAvailable: prepared.value.stats.validationRowsAvailable,
     calibrationRows: prepared.value.calibrationShard.lengths.length,
     stats: JSON.parse(JSON.stringify(prepared.value.stats)) as unknown,
     pilot,

@@ -130,6 +130,7 @@ export async function prepareRun(
     model: { preset: settings.preset, config, sha256: weightsHash, poolingCentreSha256: centreHash },
     data: {
       shards: shards.map((s) => ({ rows: s.rows, bytes: s.bytes.length, sha256: s.etag })),
+      evalSplit: "validation",
       evalRows: data.value.evalRows,
       evalRowsAvailable: data.value.evalRowsAvailable,
       calibrationRows: data.value.calibrationRows,

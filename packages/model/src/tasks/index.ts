@@ -14,7 +14,15 @@ export {
   wordsOf,
 } from "./naive-bayes";
 export { prepareSotuTask } from "./prepare-sotu";
-export { type LabelledEmail, SPAM_TEST_FRACTION, prepareSpamTask, splitSpam } from "./prepare-spam";
+export {
+  type LabelledEmail,
+  type SpamSplit,
+  SPAM_TEST_FRACTION,
+  SPAM_VALIDATION_FRACTION,
+  prepareSpamTask,
+  splitSpam,
+} from "./prepare-spam";
+export { type Deduplication, dedupeEmails, NEAR_MIN_CHARS, NEAR_PREFIX_CHARS } from "./dedupe-emails";
 export type { PrepareOptions, PreparedTask, ShardStats, SotuStats, SpamStats } from "./prepared-task";
 export {
   MAX_SHARD_SEQ_LEN,
@@ -41,7 +49,7 @@ export {
   SOTU_EVAL_MIN_ADDRESSES,
   type SotuSplit,
   presidentsOf,
-  sotuEvaluationAddresses,
+  sotuHeldOutAddresses,
   splitSotu,
 } from "./sotu-partition";
 export { type IndexSplit, indicesByLabel, stratifiedSplit } from "./stratified-split";

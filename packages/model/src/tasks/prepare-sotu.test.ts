@@ -56,7 +56,9 @@ describe("prepare sotu task", () => {
     if (prepared.stats.dataset.task !== "sotu") throw new Error("sotu stats expected");
     const reserved = named(prepared.stats.dataset.calibrationAddresses).map((a) => a.text);
     expect(reserved.length).toBeGreaterThan(0);
-    const heldOut = [addresses[7]?.text, addresses[18]?.text];
+    const test = [addresses[7]?.text, addresses[18]?.text];
+    const validation = [addresses[6]?.text, addresses[17]?.text];
+    const heldOut = [...test, ...validation];
     prepared.clientShards.forEach((shard, i) => {
       expect(shard.seqLen).toBe(7);
       expect(checkShard(shard).ok).toBe(true);
@@ -67,23 +69,25 @@ describe("prepare sotu task", () => {
         .join("");
       expect(streamText(shard)).toBe(expected);
     });
-    expect(streamText(prepared.evalShard)).toBe(heldOut.map((t) => `${t ?? ""}<|endoftext|>`).join(""));
+    expect(streamText(prepared.testShard)).toBe(test.map((t) => `${t ?? ""}<|endoftext|>`).join(""));
+    expect(streamText(prepared.validationShard)).toBe(validation.map((t) => `${t ?? ""}<|endoftext|>`).join(""));
     expect(prepared.stats.dataset).toMatchObject({
       task: "sotu",
       addresses: 23,
       presidents: 5,
-      evalAddresses: ["1798 President 0", "1809 President 2"],
+      validationAddresses: ["1797 President 0", "1808 President 2"],
+      testAddresses: ["1798 President 0", "1809 President 2"],
     });
   });
 
-  it("cuts the calibration slice from reserved training addresses: no window or address on a client or in evaluation", () => {
+  it("cuts the calibration slice from reserved training addresses: no window or address on a client or held out", () => {
     const prepared = prepare(4, undefined, { calibrationRows: 5 });
     if (prepared.stats.dataset.task !== "sotu") throw new Error("sotu stats expected");
     const { calibrationShard } = prepared;
     expect(calibrationShard.lengths.length).toBe(5);
     expect(checkShard(calibrationShard).ok).toBe(true);
     const reserved = named(prepared.stats.dataset.calibrationAddresses);
-    // One address per president, never the evaluation's, never a president's only training address.
+    // One address per president, never a held-out one, never a president's only training address.
     expect(new Set(reserved.map((a) => a.president)).size).toBe(reserved.length);
     for (let seed = 0; seed < 10; seed += 1) {
       const other = prepare(4, undefined, { seed, calibrationRows: 6 }).stats.dataset;
@@ -92,7 +96,7 @@ describe("prepare sotu task", () => {
     }
     expect(prepared.stats.calibration.presidents).toEqual([...new Set(reserved.map((a) => a.president))]);
     const calibrationRows = new Set(rowKeys(calibrationShard));
-    for (const shard of [...prepared.clientShards, prepared.evalShard]) {
+    for (const shard of [...prepared.clientShards, prepared.validationShard, prepared.testShard]) {
       expect(rowKeys(shard).filter((key) => calibrationRows.has(key))).toEqual([]);
       for (const a of reserved) expect(streamText(shard)).not.toContain(a.text);
     }
@@ -115,7 +119,7 @@ describe("prepare sotu task", () => {
     const prepared = prepare(2);
     // The clients' windows before any address was reserved.
     const trainingRows = prepared.stats.clients.reduce((n, c) => {
-      const own = addresses.filter((a, i) => (c.presidents ?? []).includes(a.president) && i !== 7 && i !== 18);
+      const own = addresses.filter((a, i) => (c.presidents ?? []).includes(a.president) && ![6, 7, 17, 18].includes(i));
       const stream = documentStream(
         tokenizer,
         own.map((a) => a.text),
@@ -132,12 +136,14 @@ describe("prepare sotu task", () => {
     ).toBe(false);
   });
 
-  it("gives every president to exactly one client and caps the evaluation rows", () => {
+  it("gives every president to exactly one client and caps the validation rows, never the test rows", () => {
     const prepared = prepare(5, 2);
     const presidents = prepared.stats.clients.flatMap((c) => c.presidents ?? []);
     expect(presidents.sort()).toEqual(["President 0", "President 1", "President 2", "President 3", "President 4"]);
-    expect(prepared.evalShard.lengths.length).toBe(2);
-    expect(prepared.stats.evalRowsAvailable).toBeGreaterThan(2);
+    expect(prepared.validationShard.lengths.length).toBe(2);
+    expect(prepared.stats.validationRowsAvailable).toBeGreaterThan(2);
+    expect(prepared.testShard.lengths.length).toBe(prepare(5).testShard.lengths.length);
+    expect(prepared.testShard.lengths.length).toBeGreaterThan(2);
   });
 
   it("fails as a value for more clients than presidents", () => {

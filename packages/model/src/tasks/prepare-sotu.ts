@@ -1,7 +1,7 @@
 // The sotu task from its addresses (docs/model-and-data.md section 4.2): next-token language modelling, clients split
 // by president (sotu-partition.ts), each client's addresses joined into one stream (end-of-text after each) and cut
-// into overlapping windows of seqLen + 1 tokens; the held-out addresses form the evaluation shard, a few reserved
-// training addresses the calibration slice.
+// into overlapping windows of seqLen + 1 tokens; the held-out addresses form the validation and test shards, a few
+// reserved training addresses the calibration slice.
 import { type Result, type Rng, createRng, fail, ok } from "@airlora/core";
 import type { Tokenizer } from "../tokenizer/tokenizer";
 import { calibrationRowCount } from "./calibration-slice";
@@ -49,22 +49,25 @@ export function prepareSotuTask(
   const held = new Set(reserved.value);
   const clientShards = split.value.clients.map((c) => shardOf(c.addresses.filter((i) => !held.has(i))));
   const calibrationShard = evenlySpacedRows(shardOf(reserved.value), calibrationRows.value);
-  const fullEval = shardOf(split.value.evaluation);
-  const evalShard = options.evalLimit === undefined ? fullEval : evenlySpacedRows(fullEval, options.evalLimit);
+  const fullValidation = shardOf(split.value.validation);
+  const validationShard =
+    options.evalLimit === undefined ? fullValidation : evenlySpacedRows(fullValidation, options.evalLimit);
+  const testShard = shardOf(split.value.test);
   const named = (indices: readonly number[]): string[] =>
     indices.map((i) => `${addresses[i]?.year ?? "?"} ${addresses[i]?.president ?? "?"}`);
-  const evalAddresses = named(split.value.evaluation);
   return ok({
     task: "sotu",
     clientShards,
-    evalShard,
+    validationShard,
+    testShard,
     calibrationShard,
     stats: {
       dataset: {
         task: "sotu",
         addresses: addresses.length,
         presidents: presidentsOf(addresses).length,
-        evalAddresses,
+        validationAddresses: named(split.value.validation),
+        testAddresses: named(split.value.test),
         calibrationAddresses: named(reserved.value),
       },
       clients: clientShards.map((shard, i) => ({
@@ -72,13 +75,14 @@ export function prepareSotuTask(
         tokens: shardTokenCount(shard),
         presidents: split.value.clients[i]?.presidents ?? [],
       })),
-      eval: { rows: evalShard.lengths.length, tokens: shardTokenCount(evalShard) },
+      validation: { rows: validationShard.lengths.length, tokens: shardTokenCount(validationShard) },
+      test: { rows: testShard.lengths.length, tokens: shardTokenCount(testShard) },
       calibration: {
         rows: calibrationShard.lengths.length,
         tokens: shardTokenCount(calibrationShard),
         presidents: presidentsOf(reserved.value.map((i) => addresses[i]).filter((a) => a !== undefined)),
       },
-      evalRowsAvailable: fullEval.lengths.length,
+      validationRowsAvailable: fullValidation.lengths.length,
     },
   });
 }

@@ -1,4 +1,5 @@
-// What preparing a task yields: one shard per client, the evaluation shard and the figures worth reporting.
+// What preparing a task yields: one shard per client, the validation shard every round is scored on, the test shard
+// only the report reads, and the figures worth reporting.
 import type { Shard, TaskName } from "./shard";
 
 export interface PrepareOptions {
@@ -8,7 +9,8 @@ export interface PrepareOptions {
   readonly seed: number;
   /** Tokens the model sees per row: spam rows hold seqLen tokens, sotu rows seqLen + 1 (inputs plus the shifted target). */
   readonly seqLen: number;
-  /** Keep at most this many evaluation rows, evenly spaced over the evaluation set (server-side evaluation is costly). */
+  /** Keep at most this many validation rows, evenly spaced over the validation set (server-side evaluation of every
+   * round is costly). The test shard is never cut. */
   readonly evalLimit?: number;
   /** Rows of the calibration slice (`PreparedTask.calibrationShard`), carved from the training split before the
    * clients get theirs; absent or 0: 5% of the training rows, at most 256 (calibration-slice.ts). Otherwise a
@@ -28,11 +30,20 @@ export interface ShardStats {
 
 export interface SpamStats {
   readonly task: "spam";
+  /** Emails in the corpus, duplicates included. */
   readonly emails: number;
+  /** Emails left out before the split (dedupe-emails.ts). */
+  readonly duplicates: { readonly exact: number; readonly near: number; readonly conflicting: number };
   readonly train: number;
+  readonly validation: number;
   readonly test: number;
-  readonly spamShare: { readonly all: number; readonly train: number; readonly test: number };
-  /** Share of emails with more tokens than seqLen (their tail is cut). */
+  readonly spamShare: {
+    readonly all: number;
+    readonly train: number;
+    readonly validation: number;
+    readonly test: number;
+  };
+  /** Share of emails (duplicates left out) with more tokens than seqLen (their tail is cut). */
   readonly truncatedShare: number;
   readonly meanTokensPerEmail: number;
 }
@@ -41,8 +52,10 @@ export interface SotuStats {
   readonly task: "sotu";
   readonly addresses: number;
   readonly presidents: number;
-  /** "year president" of each held-out address. */
-  readonly evalAddresses: readonly string[];
+  /** "year president" of each validation address (each such president's second-last). */
+  readonly validationAddresses: readonly string[];
+  /** "year president" of each test address (each such president's last). */
+  readonly testAddresses: readonly string[];
   /** "year president" of each address reserved for the calibration slice. */
   readonly calibrationAddresses: readonly string[];
 }
@@ -50,7 +63,10 @@ export interface SotuStats {
 export interface PreparedTask {
   readonly task: TaskName;
   readonly clientShards: readonly Shard[];
-  readonly evalShard: Shard;
+  /** What every round is scored on, and settings are chosen on (at most `evalLimit` rows). */
+  readonly validationShard: Shard;
+  /** Held out for the report: read once per run, never to choose anything. */
+  readonly testShard: Shard;
   /** Training rows on no client and not in the evaluation set, for the coordinator's TSFA stage-1 pilot
    * (training/pilot.ts). spam: a seeded stratified sample of the training emails; sotu: windows of reserved
    * training addresses (one per president, never a president's last), evenly spaced. */
@@ -58,9 +74,10 @@ export interface PreparedTask {
   readonly stats: {
     readonly dataset: SpamStats | SotuStats;
     readonly clients: readonly ShardStats[];
-    readonly eval: ShardStats;
+    readonly validation: ShardStats;
+    readonly test: ShardStats;
     readonly calibration: ShardStats;
-    /** Evaluation rows before `evalLimit`. */
-    readonly evalRowsAvailable: number;
+    /** Validation rows before `evalLimit`. */
+    readonly validationRowsAvailable: number;
   };
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRng } from "@airlora/core";
-import { type Address, splitSotu, sotuEvaluationAddresses } from "./sotu-partition";
+import { type Address, splitSotu, sotuHeldOutAddresses } from "./sotu-partition";
 
 /** Presidents p0..pn with the given numbers of addresses, in year order. */
 function addresses(counts: readonly number[]): Address[] {
@@ -10,12 +10,12 @@ function addresses(counts: readonly number[]): Address[] {
 }
 
 describe("sotu split", () => {
-  it("holds out the last address of each president with at least 8", () => {
+  it("holds out the last (test) and second-last (validation) address of each president with at least 8", () => {
     const list = addresses([8, 3, 9, 1]);
-    expect(sotuEvaluationAddresses(list)).toEqual([7, 19]);
+    expect(sotuHeldOutAddresses(list)).toEqual({ validation: [6, 18], test: [7, 19] });
   });
 
-  it("never puts an evaluation address on a client, puts every other address on exactly one, every president on one client", () => {
+  it("never puts a held-out address on a client, puts every other address on exactly one, every president on one client", () => {
     const cases = fc.tuple(fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 20 }), fc.integer());
     fc.assert(
       fc.property(cases, fc.integer({ min: 1, max: 20 }), ([counts, seed], clients) => {
@@ -25,7 +25,7 @@ describe("sotu split", () => {
           expect(clients).toBeGreaterThan(counts.length);
           return;
         }
-        const held = new Set(split.value.evaluation);
+        const held = new Set([...split.value.validation, ...split.value.test]);
         const assigned = split.value.clients.flatMap((c) => c.addresses);
         expect(assigned.some((i) => held.has(i))).toBe(false);
         expect([...assigned, ...held].sort((a, b) => a - b)).toEqual(list.map((_, i) => i));

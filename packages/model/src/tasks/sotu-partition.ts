@@ -1,6 +1,7 @@
-// The sotu task's natural non-IID split: State of the Union addresses grouped by president. Evaluation is a fixed,
-// seed-independent set: the last address of every president who gave at least 8 (14 addresses, 1808 to 2016,
-// about 6% of the text), so every era is scored and those presidents keep 7+ addresses for training. The other
+// The sotu task's natural non-IID split: State of the Union addresses grouped by president. Held out is a fixed,
+// seed-independent set of the presidents who gave at least 8 addresses (14 of them, 1808 to 2016): each one's last
+// address is test (about 6% of the text), the one before it validation, so every era is scored on both and those
+// presidents keep 6+ addresses for training. The other
 // addresses go to clients by president: a seeded shuffle of the presidents dealt round-robin, so each client
 // has one or more presidents, and each president is on exactly one client.
 import { type Result, type Rng, fail, ok } from "@airlora/core";
@@ -15,8 +16,10 @@ export interface Address {
 export const SOTU_EVAL_MIN_ADDRESSES = 8;
 
 export interface SotuSplit {
-  /** Indices into the address list, ascending. */
-  readonly evaluation: number[];
+  /** Indices into the address list, ascending: each held-out president's second-last address. */
+  readonly validation: number[];
+  /** Indices into the address list, ascending: each held-out president's last address. */
+  readonly test: number[];
   /** Per client: its presidents (in dealing order) and their training addresses (ascending indices). */
   readonly clients: { readonly presidents: string[]; readonly addresses: number[] }[];
 }
@@ -26,24 +29,27 @@ export function presidentsOf(addresses: readonly Address[]): string[] {
   return [...new Set(addresses.map((a) => a.president))];
 }
 
-/** The last address (in list order) of each president with at least `minAddresses` of them. */
-export function sotuEvaluationAddresses(
+/** The second-last (validation) and last (test) address, in list order, of each president with at least
+ * `minAddresses` of them. */
+export function sotuHeldOutAddresses(
   addresses: readonly Address[],
   minAddresses: number = SOTU_EVAL_MIN_ADDRESSES,
-): number[] {
+): { readonly validation: number[]; readonly test: number[] } {
   const byPresident = new Map<string, number[]>();
   addresses.forEach((a, i) => {
     byPresident.set(a.president, [...(byPresident.get(a.president) ?? []), i]);
   });
-  return [...byPresident.values()]
-    .filter((list) => list.length >= minAddresses)
-    .map((list) => list[list.length - 1] ?? -1)
-    .sort((a, b) => a - b);
+  const held = [...byPresident.values()].filter((list) => list.length >= minAddresses);
+  const ascending = (xs: number[]): number[] => xs.sort((a, b) => a - b);
+  return {
+    validation: ascending(held.map((list) => list[list.length - 2] ?? -1)),
+    test: ascending(held.map((list) => list[list.length - 1] ?? -1)),
+  };
 }
 
 export function splitSotu(addresses: readonly Address[], clients: number, rng: Rng): Result<SotuSplit> {
-  const evaluation = sotuEvaluationAddresses(addresses);
-  const held = new Set(evaluation);
+  const { validation, test } = sotuHeldOutAddresses(addresses);
+  const held = new Set([...validation, ...test]);
   const presidents = presidentsOf(addresses.filter((_, i) => !held.has(i)));
   if (!Number.isInteger(clients) || clients < 1 || clients > presidents.length) {
     return fail({
@@ -61,5 +67,5 @@ export function splitSotu(addresses: readonly Address[], clients: number, rng: R
     const client = clientOf.get(a.president);
     if (!held.has(i) && client !== undefined) dealt[client]?.addresses.push(i);
   });
-  return ok({ evaluation, clients: dealt });
+  return ok({ validation, test, clients: dealt });
 }

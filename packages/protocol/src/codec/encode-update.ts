@@ -94,10 +94,7 @@ function eachModule<T>(
 ): CodecError | undefined {
   for (const [m, update] of modules.entries()) {
     const module = spec.modules[m];
-    const error =
-      module === undefined
-        ? undefined
-        : write(update, module, () => moduleLabel(spec, m));
+    const error = module === undefined ? undefined : write(update, module, () => moduleLabel(spec, m));
     if (error !== undefined) return error;
   }
   return undefined;
