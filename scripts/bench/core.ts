@@ -12,6 +12,7 @@ import {
   componentBytes,
   createRng,
   initAdapter,
+  CHANNEL_SCENARIO_NAMES,
   solveStage2,
   type AdapterState,
   type AdapterUpdate,
@@ -21,7 +22,12 @@ import {
 } from "@airlora/core";
 import { PRESETS, adapterSpecFor } from "@airlora/model";
 import { decodeUpdate, encodeUpdate, encodedSize, softOverheadBytes, topkOverheadBytes } from "@airlora/protocol";
-import { bindingInstance, TINY_COMPONENT_BYTES, TINY_COMPONENTS, TINY_OVERHEAD_BYTES } from "./stage2-instance";
+import {
+  TINY_COMPONENT_BYTES,
+  TINY_COMPONENTS,
+  TINY_OVERHEAD_BYTES,
+  tinyProfileInstance,
+} from "../../packages/core/src/tsfa/tiny-profile-instance";
 import { machineLine, printTable } from "./table";
 
 const CLIENTS = 100;
@@ -216,7 +222,7 @@ printTable(
 // TSFA stage 2 at scale: the tiny adapter's profile, Shannon rates, a band narrow enough that budgets bind.
 const stage2Rows: string[][] = [];
 for (const clients of process.argv.includes("--no-tsfa") ? [] : quick ? [10, 100] : [10, 100, 1000]) {
-  const input = bindingInstance(clients);
+  const input = tinyProfileInstance(clients, "design", { hzPerClient: 20e3 });
   let schedule: Stage2Schedule | undefined;
   const seconds = time(() => {
     schedule = unwrap(solveStage2(input));
@@ -240,3 +246,23 @@ printTable(
   ["N", "solve ms", "knapsacks", "sparsified", "left out", "T s", "energy lost", "1 - sum of shares"],
   stage2Rows,
 );
+
+// Which channel scenario makes TSFA matter (docs/algorithms.md section 6.5): N = 100, the same profile, a 2 s budget.
+if (!process.argv.includes("--no-tsfa")) {
+  const everything = TINY_OVERHEAD_BYTES + TINY_COMPONENTS * TINY_COMPONENT_BYTES;
+  printTable(
+    "Channel scenarios at N = 100 (tiny adapter's profile, round 1's fading, V = 1, Q = 0.5)",
+    ["scenario", "sparsified", "left out", "T s", "energy lost"],
+    CHANNEL_SCENARIO_NAMES.map((scenario) => {
+      const schedule = unwrap(solveStage2(tinyProfileInstance(100, scenario)));
+      const included = schedule.clients.filter((c) => !c.excluded);
+      return [
+        scenario,
+        String(included.filter((c) => c.byteBudget < everything).length),
+        String(100 - included.length),
+        schedule.roundLatencySec.toFixed(3),
+        schedule.weightedEnergyLost.toFixed(3),
+      ];
+    }),
+  );
+}

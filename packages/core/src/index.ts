@@ -50,6 +50,12 @@ export { separationGap, SEPARATION_GAP_MAX_CELLS, type SeparationGap } from "./a
 export { updateSeparationGap } from "./aggregation/update-separation-gap";
 export { createChannel, type Channel, type ChannelClient } from "./channel/channel";
 export { DEFAULT_CHANNEL_CONFIG, type ChannelConfig } from "./channel/channel-config";
+export {
+  CHANNEL_SCENARIOS,
+  CHANNEL_SCENARIO_NAMES,
+  scenarioConfig,
+  type ChannelScenario,
+} from "./channel/channel-scenarios";
 export { dbToLinear, dbmToWatts, linearToDb, pathLossDb, snrLinear } from "./channel/radio";
 export { linearRate, shannonRate } from "./channel/rates";
 export { rateBps, requiredShare, type RateModel } from "./tsfa/rate-model";
