@@ -13,6 +13,7 @@ const projects = [
   "packages/rounds",
   "packages/participant",
   "apps/coordinator",
+  "apps/sim",
   "apps/web",
   "e2e",
 ];

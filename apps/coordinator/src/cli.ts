@@ -1,8 +1,9 @@
 // The `airlora` command line (docs/interfaces.md): `start` runs the coordinator, `clients` joins Node participants,
-// `export` writes a round's adapter in other formats.
+// `export` writes a round's adapter in other formats, `simulate` runs virtual participants on simulated time.
 import { Command } from "commander";
 import { clientsCommand } from "./cli/clients-command";
 import { exportCommand } from "./cli/export-command";
+import { simulateCommand } from "./cli/simulate-command";
 import { startCommand } from "./cli/start-command";
 import { VERSION } from "./version";
 
@@ -12,7 +13,8 @@ const program = new Command()
   .version(VERSION)
   .addCommand(startCommand)
   .addCommand(clientsCommand)
-  .addCommand(exportCommand);
+  .addCommand(exportCommand)
+  .addCommand(simulateCommand);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`airlora: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -15,7 +15,7 @@ import {
   type TaskHead,
 } from "@airlora/model";
 import { specFingerprint, type SessionInfo } from "@airlora/protocol";
-import type { ParticipantCompute } from "./compute";
+import type { DownloadedFiles, ParticipantCompute } from "./compute";
 
 interface Loaded {
   readonly info: SessionInfo;
@@ -24,7 +24,21 @@ interface Loaded {
   readonly task: TaskHead;
 }
 
-export function createTfjsCompute(): ParticipantCompute {
+/** Where the base model comes from: by default each compute builds its own from the downloaded bytes; the
+ * simulator's hundreds of virtual participants share one per run. `release` is called when a compute lets go. */
+export interface ModelSource {
+  acquire(info: SessionInfo, files: DownloadedFiles): Result<GptModel>;
+  release(model: GptModel): void;
+}
+
+const ownModel: ModelSource = {
+  acquire: (info, files) => modelFromBytes(PRESETS[info.preset], files.weights, files.poolingCentre),
+  release: (model) => {
+    disposeGpt(model);
+  },
+};
+
+export function createTfjsCompute(models: ModelSource = ownModel): ParticipantCompute {
   let loaded: Loaded | undefined;
   const need = (): Result<Loaded> =>
     loaded === undefined ? fail({ code: "not-loaded", reason: "model and shard are not loaded yet" }) : ok(loaded);
@@ -40,9 +54,9 @@ export function createTfjsCompute(): ParticipantCompute {
       if (shard.value.vocabSize !== config.vocabSize) {
         return fail({ code: "bad-shard", reason: `shard vocabulary ${shard.value.vocabSize} != ${config.vocabSize}` });
       }
-      const model = modelFromBytes(config, files.weights, files.poolingCentre);
+      const model = models.acquire(info, files);
       if (!model.ok) return fail({ code: "bad-model", reason: model.error.reason });
-      if (loaded !== undefined) disposeGpt(loaded.model);
+      if (loaded !== undefined) models.release(loaded.model);
       loaded = {
         info,
         model: model.value,
@@ -119,7 +133,7 @@ export function createTfjsCompute(): ParticipantCompute {
     },
 
     dispose() {
-      if (loaded !== undefined) disposeGpt(loaded.model);
+      if (loaded !== undefined) models.release(loaded.model);
       loaded = undefined;
     },
   };

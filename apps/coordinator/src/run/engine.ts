@@ -32,8 +32,23 @@ export interface RunObservers {
   onStep?(state: RunState): void;
 }
 
+/** Round deadlines: real timers live, the simulator's event clock in a simulation. */
+export interface TimerPort {
+  set(atMs: number, fire: () => void): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers = (now: () => number): TimerPort => ({
+  set: (atMs, fire) => setTimeout(fire, Math.max(0, atMs - now())),
+  clear: (handle) => {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+});
+
 export interface EnginePorts {
   readonly now: () => number;
+  /** Absent: setTimeout against `now`. */
+  readonly timers?: TimerPort;
   /** Sends one message to a participant if it is connected (a no-op otherwise). */
   readonly toClient: (clientId: string, event: string, payload: unknown) => void;
   readonly toAllClients: (event: string, payload: unknown) => void;
@@ -73,7 +88,8 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
   let state = start?.state ?? createRun(run.config, run.pilot);
   const queue: RunEvent[] = [];
   let busy = false;
-  const timers = new Map<number, ReturnType<typeof setTimeout>>();
+  const timers = new Map<number, unknown>();
+  const timerPort = ports.timers ?? realTimers(ports.now);
   const globals = new Map<number, Resource>();
   const lines: RoundLogLine[] = [...(start?.lines ?? [])];
   let summary: RunSummary | undefined;
@@ -154,13 +170,10 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
         return;
       }
       case "set-timer": {
-        const timer = setTimeout(
-          () => {
-            timers.delete(effect.round);
-            dispatch({ type: "deadline", round: effect.round, now: ports.now() });
-          },
-          Math.max(0, effect.atMs - ports.now()),
-        );
+        const timer = timerPort.set(effect.atMs, () => {
+          timers.delete(effect.round);
+          dispatch({ type: "deadline", round: effect.round, now: ports.now() });
+        });
         timers.set(effect.round, timer);
         return;
       }
@@ -175,7 +188,7 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
         return;
       case "round-closed": {
         const timer = timers.get(effect.round);
-        if (timer !== undefined) clearTimeout(timer);
+        if (timer !== undefined) timerPort.clear(timer);
         timers.delete(effect.round);
         ports.log.info("round.closed", { round: effect.round, aggregated: effect.aggregated });
         return;
@@ -304,7 +317,7 @@ export function createEngine(run: PreparedRun, ports: EnginePorts, start?: Engin
     }),
     close: () => {
       closed = true;
-      for (const timer of timers.values()) clearTimeout(timer);
+      for (const timer of timers.values()) timerPort.clear(timer);
       timers.clear();
     },
   };

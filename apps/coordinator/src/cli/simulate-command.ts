@@ -1,0 +1,132 @@
+// `airlora simulate` (docs/interfaces.md, docs/simulator.md): virtual participants over the modelled wireless channel
+// on a simulated clock, with the live engine and real training; one run directory per seed, a progress bar on
+// stderr, a line (or with --json, a JSON object) per run on stdout. The simulator lives in apps/sim and is loaded
+// only by this command.
+import { AGGREGATION_RULES, CHANNEL_SCENARIO_NAMES, type ChannelScenario } from "@airlora/core";
+import { PRESET_NAMES, SCHEDULER_NAMES, TASK_NAMES, type RoundLogLine } from "@airlora/protocol";
+import { SingleBar } from "cli-progress";
+import { Command } from "commander";
+import type { RunFlags } from "../run/run-settings";
+import { integer, oneOf, positive } from "./arguments";
+
+interface SimulateOptions {
+  clients?: number;
+  rounds?: number;
+  task?: RunFlags["task"];
+  model?: RunFlags["preset"];
+  rule?: RunFlags["rule"];
+  scheduler?: RunFlags["scheduler"];
+  V?: number;
+  latencyBudgetMs?: number;
+  localSteps?: number;
+  scenario: ChannelScenario;
+  bandwidthHz?: number;
+  stepMs?: number;
+  seeds: string;
+  out: string;
+  quick?: boolean;
+  json?: boolean;
+}
+
+/** --quick: what CI runs (a few minutes' worth of rounds in well under two). */
+const QUICK = { clients: 6, rounds: 2, localSteps: 4 };
+
+export const simulateCommand = new Command("simulate")
+  .description("simulate a run: virtual participants over a modelled wireless channel, on simulated time")
+  .option("--clients <n>", "virtual participants (default 20; --quick 6)", integer(1, 10_000))
+  .option("--rounds <n>", "LoRA rounds (default 10; --quick 2)", integer(1, 100_000))
+  .option("--task <task>", `${TASK_NAMES.join(" or ")} (default spam)`, oneOf(TASK_NAMES))
+  .option("--model <preset>", `${PRESET_NAMES.join(", ")} (default nano)`, oneOf(PRESET_NAMES))
+  .option("--rule <rule>", `${AGGREGATION_RULES.join(", ")} (default soft)`, oneOf(AGGREGATION_RULES))
+  .option("--scheduler <name>", `${SCHEDULER_NAMES.join(" or ")} (default tsfa)`, oneOf(SCHEDULER_NAMES))
+  .option("--V <x>", "TSFA's penalty weight V, s^2 (default: the latency budget in seconds, squared)", positive(1e12))
+  .option("--latency-budget-ms <ms>", "TSFA's long-term round latency (default: nano 10000)", positive(86_400_000))
+  .option("--local-steps <n>", "training steps per participant per round (default: nano 30)", integer(1, 100_000))
+  .option(
+    "--scenario <name>",
+    `channel: ${CHANNEL_SCENARIO_NAMES.join(", ")} (default design; docs/algorithms.md section 6.5)`,
+    oneOf(CHANNEL_SCENARIO_NAMES),
+    "design",
+  )
+  .option("--bandwidth-hz <w>", "the shared band W, Hz (default: the scenario's)", positive(1e12))
+  .option("--step-ms <ms>", "a local step on the median device, ms (default: nano 150, tiny 800)", positive(600_000))
+  .option("--seeds <list>", "comma-separated seeds, one run each", "0")
+  .option("--out <dir>", "where run directories go", "runs/sim")
+  .option("--quick", "a small run for CI: 6 participants, 2 rounds of 4 steps")
+  .option("--json", "one JSON object per run on stdout")
+  .action(async (options: SimulateOptions) => {
+    const seeds = options.seeds.split(",").map(Number);
+    if (seeds.some((s) => !Number.isInteger(s) || s < 0))
+      throw new Error("--seeds: non-negative integers, comma-separated");
+    const { simulate } = await import("@airlora/sim");
+    const preset = options.model ?? "nano";
+    const clients = options.clients ?? (options.quick === true ? QUICK.clients : 20);
+    const rounds = options.rounds ?? (options.quick === true ? QUICK.rounds : 10);
+    const flags: RunFlags = {
+      preset,
+      rounds,
+      outDir: options.out,
+      ...(options.task === undefined ? {} : { task: options.task }),
+      ...(options.rule === undefined ? {} : { rule: options.rule }),
+      ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+      ...(options.V === undefined ? {} : { penaltyWeight: options.V }),
+      ...(options.latencyBudgetMs === undefined ? {} : { latencyBudgetMs: options.latencyBudgetMs }),
+      ...(options.localSteps === undefined
+        ? options.quick === true
+          ? { localSteps: QUICK.localSteps }
+          : {}
+        : { localSteps: options.localSteps }),
+    };
+    for (const seed of seeds) {
+      const bar = new SingleBar({
+        format: `seed ${String(seed)} [{bar}] round {value}/{total} {status}`,
+        hideCursor: true,
+        stream: process.stderr,
+      });
+      bar.start(rounds, 0, { status: "preparing" });
+      const result = await simulate(
+        {
+          clients,
+          scenario: options.scenario,
+          bandwidthHz: options.bandwidthHz,
+          stepMs: options.stepMs ?? (preset === "tiny" ? 800 : 150),
+          downlinkBps: 50e6,
+          latencyMs: 20,
+          flags,
+        },
+        seed,
+        (event) => {
+          if (event.kind === "stage") bar.update({ status: event.text });
+          else bar.update(event.line.round, { status: roundStatus(event.line) });
+        },
+      );
+      bar.stop();
+      if (!result.ok) throw new Error(`seed ${String(seed)}: ${result.error.code}: ${result.error.reason}`);
+      const { runDir, summary, simulatedSec, wallSec } = result.value;
+      if (options.json === true) {
+        process.stdout.write(`${JSON.stringify({ seed, runDir, simulatedSec, wallSec, ...summary })}\n`);
+      } else {
+        const evaluation = summary.finalEval;
+        const quality =
+          evaluation === null
+            ? "no evaluation"
+            : "accuracy" in evaluation
+              ? `accuracy ${(100 * evaluation.accuracy).toFixed(2)}%`
+              : `perplexity ${evaluation.perplexity.toFixed(1)}`;
+        process.stdout.write(
+          `seed ${String(seed)}: ${String(summary.rounds)} rounds, ${quality}, ${(summary.bytesUp / 1e6).toFixed(2)} MB up ` +
+            `(${((100 * summary.bytesUp) / Math.max(1, summary.bytesDense)).toFixed(1)}% of dense), mean round ` +
+            `${(summary.meanRoundLatencyMs / 1000).toFixed(1)} s of ${(summary.latencyBudgetMs / 1000).toFixed(1)} s; ` +
+            `${simulatedSec.toFixed(0)} s simulated in ${wallSec.toFixed(0)} s -> ${runDir}\n`,
+        );
+      }
+    }
+  });
+
+function roundStatus(line: RoundLogLine): string {
+  const evaluation = line.eval;
+  if (evaluation === null) return `round ${String(line.round)} logged`;
+  return "accuracy" in evaluation
+    ? `validation accuracy ${(100 * evaluation.accuracy).toFixed(1)}%`
+    : `validation perplexity ${evaluation.perplexity.toFixed(1)}`;
+}

@@ -1,0 +1,2 @@
+export { simulate, type SimulatedRun, type SimulationOptions, type SimulationProgress } from "./simulate";
+export { createEventClock, type EventClock } from "./event-clock";

@@ -1,0 +1,121 @@
+// The simulator end to end (docs/simulator.md): the quick preset's run through the live engine, evaluation worker and
+// participant sessions, twice with the same seed: once in this process, once as `airlora simulate --quick` (what CI
+// promises to run). Time in the round log is the model's: compute is the reference step over the device's speed,
+// uploads at least the Shannon time of the bytes at the round's share, and a seed replays to the same figures.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createChannel, scenarioConfig, shannonRate } from "@airlora/core";
+import { RoundLogLine, parseMessage } from "@airlora/protocol";
+import { beforeAll, describe, expect, it } from "vitest";
+import { simulate, type SimulationOptions } from "./index";
+
+const CLIENTS = 6;
+const STEP_MS = 150;
+const SEED = 3;
+const options = (outDir: string): SimulationOptions => ({
+  clients: CLIENTS,
+  scenario: "crowded",
+  bandwidthHz: undefined,
+  stepMs: STEP_MS,
+  downlinkBps: 50e6,
+  latencyMs: 20,
+  flags: { preset: "nano", task: "spam", rounds: 2, localSteps: 4, outDir },
+});
+
+function linesOf(runDir: string): RoundLogLine[] {
+  return readFileSync(join(runDir, "rounds.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((text) => {
+      const parsed = parseMessage(RoundLogLine, JSON.parse(text));
+      if (!parsed.ok) throw new Error(parsed.error.reason);
+      return parsed.value;
+    });
+}
+
+let first: RoundLogLine[] = [];
+let second: RoundLogLine[] = [];
+let firstDir = "";
+
+beforeAll(async () => {
+  const out = mkdtempSync(join(tmpdir(), "airlora-sim-"));
+  const a = await simulate(options(out), SEED);
+  if (!a.ok) throw new Error(a.error.reason);
+  const cli = new URL("../../coordinator/bin/airlora.mjs", import.meta.url).pathname;
+  const b = spawnSync(
+    process.execPath,
+    [cli, "simulate", "--quick", "--scenario", "crowded", "--seeds", String(SEED), "--json", "--out", out],
+    { encoding: "utf8" },
+  );
+  if (b.status !== 0) throw new Error(`airlora simulate exited ${String(b.status)}: ${b.stderr}`);
+  const printed = JSON.parse(b.stdout.trim()) as { runDir: string; seed: number; rounds: number };
+  expect(printed).toMatchObject({ seed: SEED, rounds: 2 });
+  firstDir = a.value.runDir;
+  first = linesOf(a.value.runDir);
+  second = linesOf(printed.runDir);
+});
+
+describe("airlora simulate", () => {
+  it("runs the probe round and the LoRA rounds with every virtual participant, in the live run format", () => {
+    expect(first.map((l) => [l.round, l.phase])).toEqual([
+      [0, "probe"],
+      [1, "lora"],
+      [2, "lora"],
+    ]);
+    for (const line of first) {
+      expect(line.aggregated).toBe(true);
+      expect(line.clients.map((c) => c.status)).toEqual(new Array<string>(CLIENTS).fill("submitted"));
+    }
+    const manifest = JSON.parse(readFileSync(join(firstDir, "manifest.json"), "utf8")) as {
+      simulation?: { scenario?: string; channel?: { bandwidthHz?: number } };
+    };
+    expect(manifest.simulation).toMatchObject({ scenario: "crowded", channel: { bandwidthHz: 2e6 } });
+    const summary = JSON.parse(readFileSync(join(firstDir, "summary.json"), "utf8")) as { rounds?: number };
+    expect(summary.rounds).toBe(2);
+  });
+
+  it("times compute as the reference step over each device's speed, and uploads no faster than Shannon allows", () => {
+    const channel = createChannel(scenarioConfig("crowded", CLIENTS), SEED);
+    if (!channel.ok) throw new Error(channel.error.reason);
+    const { bandwidthHz, transmitPowerW } = channel.value.config;
+    for (const line of first.filter((l) => l.phase === "lora")) {
+      const gains = channel.value.roundGains(line.round);
+      for (const client of line.clients) {
+        // A virtual participant's clientId is c- and its index in hex (memory-hub.ts).
+        const n = Number.parseInt(client.id.slice(2), 16);
+        const speed = channel.value.clients[n]?.computeSpeedFactor ?? Number.NaN;
+        expect(client.stepsDone).toBeGreaterThan(0);
+        // To 0.01 ms: the event clock counts from the epoch, where a double resolves about 2e-4 ms.
+        expect(client.computeMs).toBeCloseTo(((client.stepsDone ?? 0) * STEP_MS) / speed, 2);
+        const bps = shannonRate(
+          client.bandwidthShare,
+          bandwidthHz,
+          transmitPowerW,
+          gains[n] ?? 0,
+          channel.value.noisePsdWPerHz,
+        );
+        expect(client.uploadMs).toBeGreaterThanOrEqual((8 * client.bytesUp * 1000) / bps);
+      }
+    }
+  });
+
+  it("replays a seed to the same figures, from the command line too: latencies, shares, bytes and evaluations", () => {
+    const figures = (lines: RoundLogLine[]) =>
+      lines.map((l) => ({
+        round: l.round,
+        latency: l.roundLatencyMs,
+        eval: l.eval,
+        clients: l.clients.map((c) => [
+          c.bandwidthShare,
+          c.byteBudget,
+          c.bytesUp,
+          c.computeMs,
+          c.uploadMs,
+          c.trainLoss,
+        ]),
+      }));
+    expect(figures(second)).toEqual(figures(first));
+  });
+});

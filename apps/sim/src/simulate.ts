@@ -1,0 +1,207 @@
+// `airlora simulate` (docs/simulator.md): N virtual participants run the participant session over an in-memory
+// transport and the seeded wireless channel, on the event clock, against the same run preparation, engine and
+// evaluation worker as `airlora start`. One run directory per seed, in the live format.
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import {
+  createEngine,
+  prepareRun,
+  runSettings,
+  startEvaluator,
+  VERSION,
+  type Evaluator,
+  type RunEngine,
+  type RunFlags,
+} from "@airlora/coordinator";
+import {
+  createChannel,
+  fail,
+  ok,
+  scenarioConfig,
+  type ChannelConfig,
+  type ChannelScenario,
+  type Result,
+} from "@airlora/core";
+import { PROTOCOL_VERSION, type RoundLogLine } from "@airlora/protocol";
+import { createTfjsCompute, memoryIdentity, startParticipantSession } from "@airlora/participant";
+import type { RunSummary } from "@airlora/rounds";
+import { createEventClock } from "./event-clock";
+import { createMemoryHub } from "./memory-hub";
+import { sharedModels } from "./shared-models";
+import { timedCompute } from "./timed-compute";
+import { virtualLink } from "./virtual-link";
+
+export interface SimulationOptions {
+  readonly clients: number;
+  readonly scenario: ChannelScenario;
+  /** Overrides the scenario's band, Hz. */
+  readonly bandwidthHz: number | undefined;
+  /** A local step on the median device, ms (devices differ by the channel's log-normal speed factor). */
+  readonly stepMs: number;
+  readonly downlinkBps: number;
+  readonly latencyMs: number;
+  /** The run's flags, as `airlora start` takes them; the seed is set per run. */
+  readonly flags: RunFlags;
+}
+
+export interface SimulationProgress {
+  (
+    event: { readonly kind: "stage"; readonly text: string } | { readonly kind: "round"; readonly line: RoundLogLine },
+  ): void;
+}
+
+export interface SimulatedRun {
+  readonly runDir: string;
+  readonly summary: RunSummary;
+  /** Simulated seconds from the first participant's join to the run's end. */
+  readonly simulatedSec: number;
+  readonly wallSec: number;
+}
+
+/** The machine's linear model needs a shared uplink W in bits/s: the band at 2 bit/s/Hz, about the median
+ * client's spectral efficiency at an equal share in the design's cell (docs/simulator.md). */
+const PLANNING_BITS_PER_HZ = 2;
+
+export async function simulate(
+  options: SimulationOptions,
+  seed: number,
+  progress: SimulationProgress = () => undefined,
+): Promise<Result<SimulatedRun>> {
+  const started = Date.now();
+  if (!(await tf.setBackend("wasm"))) return fail({ code: "no-backend", reason: "tfjs wasm does not initialise" });
+  const overrides = {
+    ...scenarioConfig(options.scenario, options.clients),
+    ...(options.bandwidthHz === undefined ? {} : { bandwidthHz: options.bandwidthHz }),
+  };
+  const channel = createChannel(overrides, seed);
+  if (!channel.ok) return channel;
+  const settings = runSettings({
+    uplinkBps: PLANNING_BITS_PER_HZ * channel.value.config.bandwidthHz,
+    minClients: Math.max(1, Math.ceil(options.clients / 2)),
+    ...options.flags,
+    startClients: options.clients,
+    shards: options.clients,
+    maxClients: options.clients,
+    seed,
+  });
+  if (!settings.ok) return settings;
+  const evaluator = startEvaluator();
+  const clock = createEventClock(started);
+  const tracked: Evaluator = {
+    prepare: (request) => evaluator.prepare(request),
+    evaluate: (request) => clock.track(evaluator.evaluate(request)),
+    close: () => evaluator.close(),
+  };
+  const models = sharedModels();
+  const stops: (() => void)[] = [];
+  try {
+    const versions = { airlora: VERSION, protocol: String(PROTOCOL_VERSION), node: process.version };
+    const prepared = await prepareRun(settings.value, evaluator, versions, (text) => {
+      progress({ kind: "stage", text });
+    });
+    if (!prepared.ok) return prepared;
+    // The pilot's step time is this machine's wall clock; the run's devices are the simulated ones, and a seed must
+    // replay exactly, so the machine's prior for compute time is the reference device's step.
+    const pilot =
+      prepared.value.pilot === undefined ? undefined : { ...prepared.value.pilot, msPerStep: options.stepMs };
+    const run = {
+      ...prepared.value,
+      pilot,
+      manifest: {
+        ...prepared.value.manifest,
+        pilot: pilot ?? null,
+        simulation: describe(options, channel.value.config),
+      },
+    };
+    // The hub asks for the engine only once events flow, after it exists.
+    const hub = createMemoryHub(clock, run, (): RunEngine | undefined => engine);
+    const engine = createEngine(run, {
+      now: () => clock.now(),
+      timers: {
+        set: (atMs, fire) => clock.at(atMs, fire),
+        clear: (handle) => {
+          clock.cancel(handle as number);
+        },
+      },
+      toClient: (clientId, event, payload) => {
+        hub.toClient(clientId, event, payload);
+      },
+      toAllClients: (event, payload) => {
+        hub.toAllClients(event, payload);
+      },
+      evaluator: tracked,
+      log: { info: () => undefined, warn: () => undefined },
+      identities: () => ({ admitted: options.clients, identities: [] }),
+      observers: {
+        onEffect: (effect) => {
+          if (effect.type === "start-round") {
+            hub.roundStarted(
+              effect.round,
+              new Map(effect.assignments.map((a) => [a.clientId, a.assignment.bandwidthShare])),
+            );
+          }
+          if (effect.type === "log-round") progress({ kind: "round", line: effect.line });
+        },
+      },
+    });
+    progress({ kind: "stage", text: `${String(options.clients)} virtual participants joining` });
+    const problems: string[] = [];
+    for (let index = 0; index < options.clients; index += 1) {
+      const link = virtualLink(channel.value, index, {
+        downlinkBps: options.downlinkBps,
+        latencyMs: options.latencyMs,
+      });
+      const session = startParticipantSession({
+        transport: hub.connect(index, link),
+        clock,
+        compute: timedCompute(createTfjsCompute(models), clock, { stepMs: options.stepMs, speed: link.computeSpeed }),
+        identity: memoryIdentity(),
+        device: { backend: "wasm", probe: [{ backend: "wasm", ok: true, ms: 0 }], userAgent: "airlora-sim" },
+      });
+      stops.push(() => {
+        session.stop();
+      });
+      void (async () => {
+        for await (const event of session.events()) {
+          if (event.type === "problem") problems.push(`participant ${String(index)}: ${event.code}: ${event.reason}`);
+        }
+      })();
+    }
+    const joinedAt = clock.now();
+    const done = await clock.run(() => engine.summary() !== undefined || hub.failure() !== undefined);
+    const failure = hub.failure();
+    if (failure !== undefined) return fail({ code: "sim-protocol", reason: failure });
+    const summary = engine.summary();
+    if (!done || summary === undefined) {
+      const why = problems.slice(0, 3).join("; ");
+      return fail({
+        code: "sim-stalled",
+        reason: `nothing left to happen before the run ended${why ? `: ${why}` : ""}`,
+      });
+    }
+    engine.close();
+    return ok({
+      runDir: run.directory.path,
+      summary,
+      simulatedSec: (clock.now() - joinedAt) / 1000,
+      wallSec: (Date.now() - started) / 1000,
+    });
+  } finally {
+    for (const stop of stops) stop();
+    models.dispose();
+    await evaluator.close();
+  }
+}
+
+/** What the manifest records of the simulation, so that a run directory says which scenario made its figures. */
+function describe(options: SimulationOptions, channel: ChannelConfig): Record<string, unknown> {
+  return {
+    clients: options.clients,
+    scenario: options.scenario,
+    channel,
+    stepMs: options.stepMs,
+    downlinkBps: options.downlinkBps,
+    latencyMs: options.latencyMs,
+    planningBitsPerHz: PLANNING_BITS_PER_HZ,
+  };
+}
