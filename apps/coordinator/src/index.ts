@@ -8,3 +8,4 @@ export { runSettings, type RunFlags, type RunSettings } from "./run/run-settings
 export { startEvaluator, type Evaluator } from "./evaluator/evaluator";
 export { VERSION } from "./version";
 export { acceptChunk, isComplete, type UploadInProgress } from "./uploads/upload-assembler";
+export { startThread } from "./thread";

@@ -21,6 +21,8 @@ const options = (outDir: string): SimulationOptions => ({
   stepMs: STEP_MS,
   downlinkBps: 50e6,
   latencyMs: 20,
+  // In process here; the command line below trains on a thread per core: a seed must not care where it trained.
+  threads: 0,
   flags: { preset: "nano", task: "spam", rounds: 2, localSteps: 4, outDir },
 });
 

@@ -26,6 +26,7 @@ import { PROTOCOL_VERSION, type RoundLogLine } from "@airlora/protocol";
 import { createTfjsCompute, memoryIdentity, startParticipantSession } from "@airlora/participant";
 import type { RunSummary } from "@airlora/rounds";
 import { createEventClock } from "./event-clock";
+import { startComputePool } from "./compute-pool";
 import { createMemoryHub } from "./memory-hub";
 import { sharedModels } from "./shared-models";
 import { timedCompute } from "./timed-compute";
@@ -40,6 +41,8 @@ export interface SimulationOptions {
   readonly stepMs: number;
   readonly downlinkBps: number;
   readonly latencyMs: number;
+  /** Training threads (participant n trains on thread n mod threads); 0 trains in this thread. */
+  readonly threads: number;
   /** The run's flags, as `airlora start` takes them; the seed is set per run. */
   readonly flags: RunFlags;
 }
@@ -93,6 +96,7 @@ export async function simulate(
     close: () => evaluator.close(),
   };
   const models = sharedModels();
+  const pool = options.threads > 0 ? startComputePool(options.threads) : undefined;
   const stops: (() => void)[] = [];
   try {
     const versions = { airlora: VERSION, protocol: String(PROTOCOL_VERSION), node: process.version };
@@ -154,7 +158,10 @@ export async function simulate(
       const session = startParticipantSession({
         transport: hub.connect(index, link),
         clock,
-        compute: timedCompute(createTfjsCompute(models), clock, { stepMs: options.stepMs, speed: link.computeSpeed }),
+        compute: timedCompute(pool?.computeFor(index) ?? createTfjsCompute(models), clock, {
+          stepMs: options.stepMs,
+          speed: link.computeSpeed,
+        }),
         identity: memoryIdentity(),
         device: { backend: "wasm", probe: [{ backend: "wasm", ok: true, ms: 0 }], userAgent: "airlora-sim" },
       });
@@ -189,6 +196,7 @@ export async function simulate(
   } finally {
     for (const stop of stops) stop();
     models.dispose();
+    await pool?.close();
     await evaluator.close();
   }
 }
@@ -200,6 +208,7 @@ function describe(options: SimulationOptions, channel: ChannelConfig): Record<st
     scenario: options.scenario,
     channel,
     stepMs: options.stepMs,
+    threads: options.threads,
     downlinkBps: options.downlinkBps,
     latencyMs: options.latencyMs,
     planningBitsPerHz: PLANNING_BITS_PER_HZ,

@@ -12,7 +12,7 @@ export type { OutgoingEvent, ParticipantTransport, TransportSignal } from "./tra
 export { socketTransport, type FetchLike, type SocketLike, type SocketTransportOptions } from "./socket-transport";
 export { systemClock, type Clock } from "./clock";
 export type { DownloadedFiles, LocalWork, ParticipantCompute, TrainRequest, WorkLimit } from "./compute";
-export { createTfjsCompute, type ModelSource } from "./tfjs-compute";
+export { createTfjsCompute, specForShape, type ModelSource } from "./tfjs-compute";
 export { buildRoundUpdate, importanceSpectrum, type BuiltUpdate } from "./build-update";
 export { uploadInChunks, type UploadOptions, type UploadTiming } from "./chunked-upload";
 export { createPacer, type Pacer } from "./token-bucket";

@@ -10,11 +10,12 @@ import {
   fitLinearHead,
   modelFromBytes,
   trainLocally,
+  type ModelConfig,
   type GptModel,
   type Shard,
   type TaskHead,
 } from "@airlora/model";
-import { specFingerprint, type SessionInfo } from "@airlora/protocol";
+import { specFingerprint, type AdapterShape, type SessionInfo } from "@airlora/protocol";
 import type { DownloadedFiles, ParticipantCompute } from "./compute";
 
 interface Loaded {
@@ -69,19 +70,7 @@ export function createTfjsCompute(models: ModelSource = ownModel): ParticipantCo
     specFor(shape) {
       const current = need();
       if (!current.ok) return current;
-      const spec = adapterSpecFor(current.value.model.config, {
-        rank: shape.rank,
-        alpha: shape.alpha,
-        targets: shape.targets,
-        head: current.value.task,
-      });
-      if (specFingerprint(spec) !== shape.fingerprint) {
-        return fail({
-          code: "spec-mismatch",
-          reason: `the coordinator's adapter (fingerprint ${shape.fingerprint}) is not the one this build makes (${specFingerprint(spec)})`,
-        });
-      }
-      return ok(spec);
+      return specForShape(current.value.model.config, current.value.task, shape);
     },
 
     async fitHead(spec: AdapterSpec, global, settings, limit) {
@@ -137,6 +126,19 @@ export function createTfjsCompute(models: ModelSource = ownModel): ParticipantCo
       loaded = undefined;
     },
   };
+}
+
+/** The adapter a round's shape names, for this model and task; refused unless its fingerprint is the coordinator's
+ * (a participant built from other code would train a different adapter). */
+export function specForShape(config: ModelConfig, task: TaskHead, shape: AdapterShape): Result<AdapterSpec> {
+  const spec = adapterSpecFor(config, { rank: shape.rank, alpha: shape.alpha, targets: shape.targets, head: task });
+  if (specFingerprint(spec) !== shape.fingerprint) {
+    return fail({
+      code: "spec-mismatch",
+      reason: `the coordinator's adapter (fingerprint ${shape.fingerprint}) is not the one this build makes (${specFingerprint(spec)})`,
+    });
+  }
+  return ok(spec);
 }
 
 /** tfjs throws (out of memory, a lost GPU context); at this boundary that becomes a value. */

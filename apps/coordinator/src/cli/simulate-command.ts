@@ -5,6 +5,7 @@
 import { AGGREGATION_RULES, CHANNEL_SCENARIO_NAMES, type ChannelScenario } from "@airlora/core";
 import { PRESET_NAMES, SCHEDULER_NAMES, TASK_NAMES, type RoundLogLine } from "@airlora/protocol";
 import { SingleBar } from "cli-progress";
+import { availableParallelism } from "node:os";
 import { Command } from "commander";
 import type { RunFlags } from "../run/run-settings";
 import { integer, oneOf, positive } from "./arguments";
@@ -22,6 +23,7 @@ interface SimulateOptions {
   scenario: ChannelScenario;
   bandwidthHz?: number;
   stepMs?: number;
+  threads?: number;
   seeds: string;
   out: string;
   quick?: boolean;
@@ -50,6 +52,7 @@ export const simulateCommand = new Command("simulate")
   )
   .option("--bandwidth-hz <w>", "the shared band W, Hz (default: the scenario's)", positive(1e12))
   .option("--step-ms <ms>", "a local step on the median device, ms (default: nano 150, tiny 800)", positive(600_000))
+  .option("--threads <n>", "training threads (default: one per core; 0 trains in the main thread)", integer(0, 256))
   .option("--seeds <list>", "comma-separated seeds, one run each", "0")
   .option("--out <dir>", "where run directories go", "runs/sim")
   .option("--quick", "a small run for CI: 6 participants, 2 rounds of 4 steps")
@@ -90,6 +93,7 @@ export const simulateCommand = new Command("simulate")
           scenario: options.scenario,
           bandwidthHz: options.bandwidthHz,
           stepMs: options.stepMs ?? (preset === "tiny" ? 800 : 150),
+          threads: options.threads ?? availableParallelism(),
           downlinkBps: 50e6,
           latencyMs: 20,
           flags,
