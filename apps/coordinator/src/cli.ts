@@ -1,9 +1,10 @@
 // The `airlora` command line (docs/interfaces.md): `start` runs the coordinator, `clients` joins Node participants,
-// `export` writes a round's adapter in other formats, `simulate` runs virtual participants on simulated time.
+// `export` writes a round's adapter in other formats, `simulate` runs virtual participants on simulated time,
+// `report` sums finished runs up in tables and charts.
 import { Command } from "commander";
 import { clientsCommand } from "./cli/clients-command";
 import { exportCommand } from "./cli/export-command";
-import { simulateCommand } from "./cli/simulate-command";
+import { reportCommand, simulateCommand } from "./cli/simulate-command";
 import { startCommand } from "./cli/start-command";
 import { VERSION } from "./version";
 
@@ -14,7 +15,8 @@ const program = new Command()
   .addCommand(startCommand)
   .addCommand(clientsCommand)
   .addCommand(exportCommand)
-  .addCommand(simulateCommand);
+  .addCommand(simulateCommand)
+  .addCommand(reportCommand);
 
 await program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`airlora: ${error instanceof Error ? error.message : String(error)}\n`);

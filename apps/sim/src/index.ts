@@ -1,2 +1,3 @@
 export { simulate, type SimulatedRun, type SimulationOptions, type SimulationProgress } from "./simulate";
 export { createEventClock, type EventClock } from "./event-clock";
+export { writeReport } from "./report/write-report";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createChannel, scenarioConfig, shannonRate } from "@airlora/core";
 import { RoundLogLine, parseMessage } from "@airlora/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
-import { simulate, type SimulationOptions } from "./index";
+import { simulate, writeReport, type SimulationOptions } from "./index";
 
 const CLIENTS = 6;
 const STEP_MS = 150;
@@ -40,6 +40,7 @@ function linesOf(runDir: string): RoundLogLine[] {
 let first: RoundLogLine[] = [];
 let second: RoundLogLine[] = [];
 let firstDir = "";
+let secondDir = "";
 
 beforeAll(async () => {
   const out = mkdtempSync(join(tmpdir(), "airlora-sim-"));
@@ -57,6 +58,7 @@ beforeAll(async () => {
   firstDir = a.value.runDir;
   first = linesOf(a.value.runDir);
   second = linesOf(printed.runDir);
+  secondDir = printed.runDir;
 });
 
 describe("airlora simulate", () => {
@@ -119,5 +121,20 @@ describe("airlora simulate", () => {
         ]),
       }));
     expect(figures(second)).toEqual(figures(first));
+  });
+
+  it("sums the two runs up as one group of two seeds in report.md, with its three charts", () => {
+    const out = mkdtempSync(join(tmpdir(), "airlora-report-"));
+    const written = writeReport([firstDir, secondDir], out);
+    if (!written.ok) throw new Error(written.error.reason);
+    expect(written.value).toEqual({ runs: 2, groups: 1 });
+    const report = readFileSync(join(out, "report.md"), "utf8");
+    expect(report).toContain(
+      `| spam nano soft tsfa crowded N=${String(CLIENTS)} V=100 | ${String(SEED)}, ${String(SEED)} |`,
+    );
+    for (const chart of ["quality-vs-uplink.svg", "quality-vs-time.svg", "latency-vs-budget.svg"]) {
+      expect(readFileSync(join(out, chart), "utf8")).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/u);
+    }
+    expect(writeReport([join(out, "nowhere")], out).ok).toBe(false);
   });
 });

@@ -134,3 +134,17 @@ function roundStatus(line: RoundLogLine): string {
     ? `validation accuracy ${(100 * evaluation.accuracy).toFixed(1)}%`
     : `validation perplexity ${evaluation.perplexity.toFixed(1)}`;
 }
+
+/** `airlora report RUN_DIRS... --out DIR`: report.md and SVG charts over finished run directories (any seeds). */
+export const reportCommand = new Command("report")
+  .description("write report.md and SVG charts from finished run directories, seeds averaged")
+  .argument("<runDirs...>", "run directories (as simulate or start wrote them)")
+  .option("--out <dir>", "where report.md and the charts go", "docs/evaluation")
+  .action(async (runDirs: string[], options: { out: string }) => {
+    const { writeReport } = await import("@airlora/sim");
+    const written = writeReport(runDirs, options.out);
+    if (!written.ok) throw new Error(written.error.reason);
+    process.stdout.write(
+      `wrote ${options.out}/report.md and 3 charts: ${String(written.value.runs)} runs in ${String(written.value.groups)} groups\n`,
+    );
+  });

@@ -1,0 +1,128 @@
+// The figures of a run and of a group of runs that differ only in their seed (docs/simulator.md section 7): final
+// validation quality, uplink bytes against dense, round latency against the budget, energy lost. Pure.
+import type { RoundLogLine } from "@airlora/protocol";
+import type { RunRecord } from "./read-run";
+
+export interface RunFigures {
+  /** Validation accuracy (classification) or perplexity (language modelling) after the last round. */
+  readonly quality: number;
+  readonly qualityKind: "accuracy" | "perplexity";
+  readonly bytesUp: number;
+  readonly bytesDense: number;
+  /** Time average of the LoRA rounds' latency over the budget (1 = on budget). */
+  readonly latencyOverBudget: number;
+  /** Mean over the LoRA rounds' submitted updates of the energy their sparsification dropped. */
+  readonly energyLost: number;
+  /** Per round: cumulative MB up, simulated seconds since the run's first round started, quality then. */
+  readonly curve: readonly {
+    readonly round: number;
+    readonly mbUp: number;
+    readonly seconds: number;
+    readonly quality: number;
+  }[];
+}
+
+export interface MeanSd {
+  readonly mean: number;
+  readonly sd: number;
+  readonly n: number;
+}
+
+export function meanSd(values: readonly number[]): MeanSd {
+  const n = values.length;
+  if (n === 0) return { mean: Number.NaN, sd: Number.NaN, n };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = n < 2 ? 0 : Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  return { mean, sd, n };
+}
+
+const qualityOf = (line: RoundLogLine): { value: number; kind: "accuracy" | "perplexity" } | undefined => {
+  const e = line.eval;
+  if (e === null) return undefined;
+  return "accuracy" in e ? { value: e.accuracy, kind: "accuracy" } : { value: e.perplexity, kind: "perplexity" };
+};
+
+export function runFigures(run: RunRecord): RunFigures {
+  const start = run.lines[0]?.startedAt ?? 0;
+  let mbUp = 0;
+  const curve: RunFigures["curve"][number][] = [];
+  let last: { value: number; kind: "accuracy" | "perplexity" } | undefined;
+  for (const line of run.lines) {
+    mbUp += line.clients.reduce((a, c) => a + c.bytesUp, 0) / 1e6;
+    const q = qualityOf(line);
+    if (q !== undefined) {
+      last = q;
+      curve.push({ round: line.round, mbUp, seconds: (line.endedAt - start) / 1000, quality: q.value });
+    }
+  }
+  const lora = run.lines.filter((l) => l.phase === "lora");
+  const submitted = lora.flatMap((l) => l.clients.filter((c) => c.status === "submitted"));
+  const latency = lora.reduce((a, l) => a + l.roundLatencyMs, 0);
+  return {
+    quality: last?.value ?? Number.NaN,
+    qualityKind: last?.kind ?? "accuracy",
+    bytesUp: lora.reduce((a, l) => a + l.clients.reduce((b, c) => b + c.bytesUp, 0), 0),
+    bytesDense: lora.reduce(
+      (a, l) => a + l.clients.reduce((b, c) => b + (c.status === "submitted" ? c.bytesDense : 0), 0),
+      0,
+    ),
+    latencyOverBudget: lora.length === 0 ? Number.NaN : latency / lora.length / run.latencyBudgetMs,
+    energyLost: meanSd(submitted.map((c) => c.energyLost ?? 0)).mean,
+    curve,
+  };
+}
+
+/** The settings that make a group: everything but the seed. */
+export function groupKey(run: RunRecord): string {
+  return `${run.task} ${run.preset} ${run.rule} ${run.scheduler} ${run.scenario} N=${String(run.clients)} V=${String(run.penaltyWeight)}`;
+}
+
+export interface GroupFigures {
+  readonly key: string;
+  readonly runs: readonly RunRecord[];
+  readonly seeds: readonly number[];
+  readonly quality: MeanSd;
+  readonly qualityKind: "accuracy" | "perplexity";
+  readonly mbUp: MeanSd;
+  /** Uplink bytes over what sending every rank would have taken. */
+  readonly shareOfDense: MeanSd;
+  readonly latencyOverBudget: MeanSd;
+  readonly energyLost: MeanSd;
+  /** Per round, the mean over seeds (rounds every seed logged). */
+  readonly curve: readonly {
+    readonly round: number;
+    readonly mbUp: number;
+    readonly seconds: number;
+    readonly quality: number;
+  }[];
+}
+
+export function groupFigures(runs: readonly RunRecord[]): GroupFigures[] {
+  const groups = new Map<string, RunRecord[]>();
+  for (const run of runs) groups.set(groupKey(run), [...(groups.get(groupKey(run)) ?? []), run]);
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, members]) => {
+      const figures = members.map(runFigures);
+      const rounds = Math.min(...figures.map((f) => f.curve.length));
+      const at = (i: number, pick: (p: RunFigures["curve"][number]) => number) =>
+        meanSd(figures.map((f) => (f.curve[i] === undefined ? Number.NaN : pick(f.curve[i])))).mean;
+      return {
+        key,
+        runs: members,
+        seeds: members.map((r) => r.seed).sort((a, b) => a - b),
+        quality: meanSd(figures.map((f) => f.quality)),
+        qualityKind: figures[0]?.qualityKind ?? "accuracy",
+        mbUp: meanSd(figures.map((f) => f.bytesUp / 1e6)),
+        shareOfDense: meanSd(figures.map((f) => (f.bytesDense > 0 ? f.bytesUp / f.bytesDense : Number.NaN))),
+        latencyOverBudget: meanSd(figures.map((f) => f.latencyOverBudget)),
+        energyLost: meanSd(figures.map((f) => f.energyLost)),
+        curve: Array.from({ length: rounds }, (_, i) => ({
+          round: figures[0]?.curve[i]?.round ?? i,
+          mbUp: at(i, (p) => p.mbUp),
+          seconds: at(i, (p) => p.seconds),
+          quality: at(i, (p) => p.quality),
+        })),
+      };
+    });
+}
