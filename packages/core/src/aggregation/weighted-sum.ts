@@ -2,40 +2,26 @@
 // float32, summed in contributor order (((acc + w_0 x_0) + w_1 x_1) + ...). Where WebAssembly SIMD runs, the same
 // sums run in kernels.wat four elements at a time, with the same bits (docs/algorithms.md section 4.7 says
 // why float32 and what it costs: about 1e-7 relative, far below what one round of training moves).
-import { simdKernels, type RowPart } from "../kernels/simd-kernels";
+import { simdKernels, type Accumulate, type RowPart } from "../kernels/simd-kernels";
 
 const f = Math.fround;
 
 /** acc[at + i] += sum over `arrays` in order of weights[n] * arrays[n][from[n] + i], for i < length. */
-export function accumulate(
-  acc: Float32Array,
-  at: number,
-  arrays: readonly Float32Array[],
-  from: readonly number[],
-  weights: readonly number[],
-  length: number,
-): void {
+export const accumulate: Accumulate = (acc, at, arrays, from, weights, length) => {
   const simd = simdKernels();
   if (simd === undefined) accumulateScalar(acc, at, arrays, from, weights, length);
   else simd.accumulate(acc, at, arrays, from, weights, length);
-}
+};
 
 /** accumulate in plain TypeScript: the path without WebAssembly SIMD, and the kernels' reference in tests. A product
  * or sum of two float32 is exact in float64 or rounds once there, so fround of it is the float32 operation. */
-export function accumulateScalar(
-  acc: Float32Array,
-  at: number,
-  arrays: readonly Float32Array[],
-  from: readonly number[],
-  weights: readonly number[],
-  length: number,
-): void {
+export const accumulateScalar: Accumulate = (acc, at, arrays, from, weights, length) => {
   for (const [n, x] of arrays.entries()) {
     const o = from[n] ?? 0;
     const w = f(weights[n] ?? 0);
     for (let i = 0; i < length; i += 1) acc[at + i] = f((acc[at + i] ?? 0) + f(w * (x[o + i] ?? 0)));
   }
-}
+};
 
 /** acc (rows of `rowLength`) += sum over parts in order of weights[n] times part n's rows, zeros for rows it did
  * not send (see SimdKernels.accumulateRows). */

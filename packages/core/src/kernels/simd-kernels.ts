@@ -52,14 +52,7 @@ export interface SimdKernels {
   fromHalves(halves: Uint16Array, out: Float32Array): boolean;
   /** acc[at + i] += sum over n in order of weights[n] * arrays[n][from[n] + i], for i < length, each weight, product
    * and sum rounded to float32 (as accumulateScalar in aggregation/weighted-sum.ts does it). */
-  accumulate(
-    acc: Float32Array,
-    at: number,
-    arrays: readonly Float32Array[],
-    from: readonly number[],
-    weights: readonly number[],
-    length: number,
-  ): void;
+  readonly accumulate: Accumulate;
   /** The rows form of accumulate, for soft updates: acc holds `rows` rows of `rowLength`; contributor n sent the rows
    * `parts[n].rows` (increasing) as consecutive rows of `parts[n].values`. Each contributor adds w_n x to every row,
    * x = 0 for a row it did not send, in contributor order, in float32 (as accumulateRowsScalar does). */
@@ -67,6 +60,16 @@ export interface SimdKernels {
   /** accumulateRows takes rows of at most this many values (callers use the scalar loop beyond). */
   readonly maxRowLength: number;
 }
+
+/** acc[at + i] += sum over n in order of weights[n] * arrays[n][from[n] + i], for i < length. */
+export type Accumulate = (
+  acc: Float32Array,
+  at: number,
+  arrays: readonly Float32Array[],
+  from: readonly number[],
+  weights: readonly number[],
+  length: number,
+) => void;
 
 /** One contributor's rows for accumulateRows. */
 export interface RowPart {
