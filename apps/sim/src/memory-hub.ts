@@ -48,6 +48,7 @@ export interface MemoryHub {
 export function createMemoryHub(
   clock: EventClock,
   prepared: PreparedRun,
+  participants: number,
   engine: () => RunEngine | undefined,
 ): MemoryHub {
   const clients = new Map<string, VirtualClient>();
@@ -178,7 +179,7 @@ export function createMemoryHub(
         upload: undefined,
         probe: undefined,
         finished: new Map(),
-        share: 1 / Math.max(1, prepared.settings.shards),
+        share: 1 / Math.max(1, participants),
         round: 0,
       };
       clients.set(client.clientId, client);

@@ -64,6 +64,8 @@ export interface SimulatedRun {
 /** The machine's linear model needs a shared uplink W in bits/s: the band at 2 bit/s/Hz, about the median
  * client's spectral efficiency at an equal share in the design's cell (docs/simulator.md). */
 const PLANNING_BITS_PER_HZ = 2;
+/** sotu's clients are its presidents (packages/model/src/tasks/sotu-partition.ts). */
+const SOTU_MAX_SHARDS = 43;
 
 export async function simulate(
   options: SimulationOptions,
@@ -83,7 +85,8 @@ export async function simulate(
     minClients: Math.max(1, Math.ceil(options.clients / 2)),
     ...options.flags,
     startClients: options.clients,
-    shards: options.clients,
+    // A shard per participant; sotu has 43 presidents, so beyond 43 participants share shards round robin, as live.
+    shards: (options.flags.task ?? "spam") === "sotu" ? Math.min(options.clients, SOTU_MAX_SHARDS) : options.clients,
     maxClients: options.clients,
     seed,
   });
@@ -118,7 +121,7 @@ export async function simulate(
       },
     };
     // The hub asks for the engine only once events flow, after it exists.
-    const hub = createMemoryHub(clock, run, (): RunEngine | undefined => engine);
+    const hub = createMemoryHub(clock, run, options.clients, (): RunEngine | undefined => engine);
     const engine = createEngine(run, {
       now: () => clock.now(),
       timers: {
