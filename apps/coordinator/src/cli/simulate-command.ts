@@ -46,7 +46,7 @@ export const simulateCommand = new Command("simulate")
   .option("--local-steps <n>", "training steps per participant per round (default: nano 30)", integer(1, 100_000))
   .option(
     "--scenario <name>",
-    `channel: ${CHANNEL_SCENARIO_NAMES.join(", ")} (default design; docs/algorithms.md section 6.5)`,
+    `channel: ${CHANNEL_SCENARIO_NAMES.join(", ")} (docs/algorithms.md section 6.5)`,
     oneOf(CHANNEL_SCENARIO_NAMES),
     "design",
   )
