@@ -4,6 +4,7 @@ export { silentLogger, stderrLogger, type Logger } from "./log";
 // What the simulator (apps/sim) builds on: the same run preparation, engine and evaluation worker as `start`.
 export { createEngine, type EnginePorts, type RunEngine, type TimerPort } from "./run/engine";
 export { prepareRun, type PreparedRun, type Resource } from "./run/prepare-run";
+export { findResource } from "./run/run-files";
 export { runSettings, type RunFlags, type RunSettings } from "./run/run-settings";
 export { startEvaluator, type Evaluator } from "./evaluator/evaluator";
 export { VERSION } from "./version";

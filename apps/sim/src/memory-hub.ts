@@ -3,8 +3,16 @@
 // to the same engine as events; chunks are reassembled by the coordinator's own upload assembler. The participants
 // are ours, so there are no tokens, rate limits or refusal counts here: a message that does not parse is a bug, and
 // ends the simulation with its reason.
-import { acceptChunk, isComplete, type PreparedRun, type RunEngine, type UploadInProgress } from "@airlora/coordinator";
 import {
+  acceptChunk,
+  findResource,
+  isComplete,
+  type PreparedRun,
+  type RunEngine,
+  type UploadInProgress,
+} from "@airlora/coordinator";
+import {
+  Assignment,
   Hello,
   PROTOCOL_VERSION,
   Progress,
@@ -28,7 +36,7 @@ interface VirtualClient {
   upload: UploadInProgress | undefined;
   probe: { readonly bytes: number; readonly spanMs: number } | undefined;
   readonly finished: Map<number, Uint8Array>;
-  /** The share of the band its current round gave it (1 / N before any round). */
+  /** The share of the band and the round of its latest assignment (1 / N and 0 before any). */
   share: number;
   round: number;
 }
@@ -36,11 +44,10 @@ interface VirtualClient {
 export interface MemoryHub {
   /** A new virtual participant's transport; it connects at once. */
   connect(index: number, link: VirtualLink): ParticipantTransport;
-  /** The engine's messages to one participant (they arrive after its link's latency). */
+  /** The engine's messages to one participant (they arrive after its link's latency); an assignment also sets the
+   * share of the band its uploads get. */
   toClient(clientId: string, event: string, payload: unknown): void;
   toAllClients(event: string, payload: unknown): void;
-  /** Each round's shares, from the engine's start-round effect. */
-  roundStarted(round: number, shares: ReadonlyMap<string, number>): void;
   /** The first protocol violation seen, if any. */
   failure(): string | undefined;
 }
@@ -62,18 +69,6 @@ export function createMemoryHub(
   const dispatch: RunEngine["dispatch"] = (event) => {
     engine()?.dispatch(event);
   };
-  const files = new Map<string, Uint8Array>([
-    [prepared.model.weights.path, prepared.model.weights.bytes],
-    [prepared.model.poolingCentre.path, prepared.model.poolingCentre.bytes],
-    ...prepared.shards.map((s): [string, Uint8Array] => [s.path, s.bytes]),
-  ]);
-  const fileAt = (path: string): Uint8Array | undefined => {
-    const known = files.get(path);
-    if (known !== undefined) return known;
-    const round = /^\/api\/run\/rounds\/(\d+)\/global\.bin$/u.exec(path)?.[1];
-    return round === undefined ? undefined : engine()?.globalOf(Number(round))?.bytes;
-  };
-
   function receive(client: VirtualClient, event: string, payload: unknown): void {
     const now = clock.now();
     switch (event) {
@@ -201,7 +196,8 @@ export function createMemoryHub(
           return ok(chunk(client, meta, bytes));
         },
         async fetch(path): Promise<Result<Uint8Array>> {
-          const bytes = fileAt(path);
+          const current = engine();
+          const bytes = current === undefined ? undefined : findResource(current, path)?.resource.bytes;
           if (bytes === undefined) return fail({ code: "not-found", reason: `no file at ${path}` });
           await wait((8 * bytes.length * 1000) / link.downlinkBps);
           dispatch({ type: "downloaded", clientId: client.clientId, bytes: bytes.length, now: clock.now() });
@@ -214,18 +210,20 @@ export function createMemoryHub(
     },
     toClient(clientId, event, payload) {
       const client = clients.get(clientId);
-      if (client !== undefined) deliver(client, { kind: "message", event, payload });
+      if (client === undefined) return;
+      if (event === "assignment") {
+        const assignment = parseMessage(Assignment, payload);
+        if (!assignment.ok) {
+          fault(`assignment: ${assignment.error.reason}`);
+          return;
+        }
+        client.round = assignment.value.round;
+        client.share = assignment.value.bandwidthShare;
+      }
+      deliver(client, { kind: "message", event, payload });
     },
     toAllClients(event, payload) {
       for (const client of clients.values()) deliver(client, { kind: "message", event, payload });
-    },
-    roundStarted(round, shares) {
-      for (const [clientId, share] of shares) {
-        const client = clients.get(clientId);
-        if (client === undefined) continue;
-        client.round = round;
-        client.share = share;
-      }
     },
     failure: () => failure,
   };

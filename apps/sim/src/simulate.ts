@@ -7,6 +7,7 @@ import {
   createEngine,
   prepareRun,
   runSettings,
+  silentLogger,
   startEvaluator,
   VERSION,
   type Evaluator,
@@ -22,6 +23,7 @@ import {
   type ChannelScenario,
   type Result,
 } from "@airlora/core";
+import { SOTU_PRESIDENTS } from "@airlora/model";
 import { PROTOCOL_VERSION, type RoundLogLine } from "@airlora/protocol";
 import { createTfjsCompute, memoryIdentity, startParticipantSession } from "@airlora/participant";
 import type { RunSummary } from "@airlora/rounds";
@@ -64,8 +66,6 @@ export interface SimulatedRun {
 /** The machine's linear model needs a shared uplink W in bits/s: the band at 2 bit/s/Hz, about the median
  * client's spectral efficiency at an equal share in the design's cell (docs/simulator.md). */
 const PLANNING_BITS_PER_HZ = 2;
-/** sotu's clients are its presidents (packages/model/src/tasks/sotu-partition.ts). */
-const SOTU_MAX_SHARDS = 43;
 
 export async function simulate(
   options: SimulationOptions,
@@ -85,8 +85,9 @@ export async function simulate(
     minClients: Math.max(1, Math.ceil(options.clients / 2)),
     ...options.flags,
     startClients: options.clients,
-    // A shard per participant; sotu has 43 presidents, so beyond 43 participants share shards round robin, as live.
-    shards: (options.flags.task ?? "spam") === "sotu" ? Math.min(options.clients, SOTU_MAX_SHARDS) : options.clients,
+    // A shard per participant; sotu has a shard per president at most, so beyond that participants share shards
+    // round robin, as live.
+    shards: (options.flags.task ?? "spam") === "sotu" ? Math.min(options.clients, SOTU_PRESIDENTS) : options.clients,
     maxClients: options.clients,
     seed,
   });
@@ -137,16 +138,10 @@ export async function simulate(
         hub.toAllClients(event, payload);
       },
       evaluator: tracked,
-      log: { info: () => undefined, warn: () => undefined },
+      log: silentLogger,
       identities: () => ({ admitted: options.clients, identities: [] }),
       observers: {
         onEffect: (effect) => {
-          if (effect.type === "start-round") {
-            hub.roundStarted(
-              effect.round,
-              new Map(effect.assignments.map((a) => [a.clientId, a.assignment.bandwidthShare])),
-            );
-          }
           if (effect.type === "log-round") progress({ kind: "round", line: effect.line });
         },
       },

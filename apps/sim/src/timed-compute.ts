@@ -18,7 +18,7 @@ export function timedCompute(inner: ParticipantCompute, clock: EventClock, timin
     load: (info, files) => inner.load(info, files),
     specFor: (shape) => inner.specFor(shape),
     async fitHead(spec, global, settings, limit) {
-      // The probe reads every row once through the frozen model: about one step's time per batch of rows.
+      // The probe's time: one step's per hundred of its iterations, at least one step's.
       const result = await clock.track(
         inner.fitHead(spec, global, settings, { ...limit, deadlineAt: Infinity, now: () => clock.now() }),
       );
@@ -28,9 +28,7 @@ export function timedCompute(inner: ParticipantCompute, clock: EventClock, timin
     async train(spec, global, settings, request) {
       const fits = Math.floor((request.deadlineAt - clock.now()) / stepMs);
       const steps = Math.max(0, Math.min(request.steps, fits));
-      if (steps === 0) {
-        return inner.train(spec, global, settings, { ...request, steps: 0, deadlineAt: Infinity });
-      }
+      // Tracked even at 0 steps: a pool's answer comes back from another thread, and time must wait for it.
       const result = await clock.track(
         inner.train(spec, global, settings, { ...request, steps, deadlineAt: Infinity }),
       );

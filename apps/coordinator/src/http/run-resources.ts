@@ -8,7 +8,7 @@ import { bearerToken } from "../auth/tokens";
 import type { AccessGuard } from "../security/access-guard";
 import { admitRequest } from "../security/token-gate";
 import type { RunEngine } from "../run/engine";
-import type { Resource } from "../run/prepare-run";
+import { findResource } from "../run/run-files";
 import { sendJson } from "./api";
 import { encodedBody } from "./content-encoding";
 
@@ -17,8 +17,6 @@ export interface RunResourceDeps {
   readonly joinToken: string;
   readonly engine: () => RunEngine | undefined;
 }
-
-const ROUND_GLOBAL = /^\/api\/run\/rounds\/(\d{1,7})\/global\.bin$/u;
 
 /** Serves /api/run/*; answers false for any other path. */
 export function handleRunResource(req: IncomingMessage, res: ServerResponse, deps: RunResourceDeps): boolean {
@@ -62,14 +60,4 @@ export function handleRunResource(req: IncomingMessage, res: ServerResponse, dep
     engine.dispatch({ type: "downloaded", clientId: client.data, bytes: body.length, now: Date.now() });
   }
   return true;
-}
-
-function findResource(engine: RunEngine, path: string): { resource: Resource; immutable: boolean } | undefined {
-  const { run } = engine;
-  for (const resource of [run.model.weights, run.model.poolingCentre, ...run.shards]) {
-    if (resource.path === path) return { resource, immutable: true };
-  }
-  const round = ROUND_GLOBAL.exec(path)?.[1];
-  const global = round === undefined ? undefined : engine.globalOf(Number(round));
-  return global === undefined ? undefined : { resource: global, immutable: true };
 }

@@ -8,7 +8,7 @@ import {
   type Precision,
   type Result,
 } from "@airlora/core";
-import { PARTICIPANT_TRAINING, PRESETS, type ParticipantTrainingConfig } from "@airlora/model";
+import { PARTICIPANT_TRAINING, PRESETS, SOTU_PRESIDENTS, type ParticipantTrainingConfig } from "@airlora/model";
 import type { LoraTargetName, PresetName, SchedulerName, TaskName, TrainingSettings } from "@airlora/protocol";
 
 export interface RunSettings {
@@ -128,7 +128,11 @@ export function runSettings(flags: RunFlags): Result<RunSettings> {
 
 function checkSettings(s: RunSettings): Result<RunSettings> {
   const bad = (reason: string) => fail({ code: "invalid-flags", reason });
-  if (s.task === "sotu" && s.shards > 43) return bad("--shards: sotu has 43 presidents, so at most 43 shards");
+  if (s.task === "sotu" && s.shards > SOTU_PRESIDENTS) {
+    return bad(
+      `--shards: sotu has ${String(SOTU_PRESIDENTS)} presidents, so at most ${String(SOTU_PRESIDENTS)} shards`,
+    );
+  }
   if (s.minClients > s.maxClients) return bad("--min-clients is larger than --max-clients");
   if (s.rank !== undefined && !s.rankCandidates.includes(s.rank) && s.rank > 256) return bad("--rank is at most 256");
   if (s.chunkBytes < 256 || s.chunkBytes > 65_536) return bad("--chunk-bytes must be in 256..65536");

