@@ -86,15 +86,23 @@ function toHalves(bits: Int32Array, values: Float32Array, out: Uint16Array): num
   return -1;
 }
 
+/** Index of the first NaN or +-Infinity in `values`, or -1: the vector kernel clears a clean run, the scalar loop
+ * finds where a dirty one goes wrong. */
+const firstNonFinite32 = (values: Float32Array): number =>
+  simd?.anyNonFinite(values) === false ? -1 : firstNonFiniteBits(bitsOf(values));
+
+/** `values` as halves into `halves`; the index of the first value fp16 cannot carry, or -1 (kernel first, as above). */
+const intoHalves = (values: Float32Array, halves: Uint16Array): number =>
+  simd?.toHalves(values, halves) === true ? -1 : toHalves(bitsOf(values), values, halves);
+
 /** Writes `values` into `bytes` from `offset`; returns the index of the first value it refuses (NaN, +-Infinity,
  * beyond fp16), or -1. What it wrote before a refusal is left in place (the encoder drops the whole buffer). */
 export function writeValues(bytes: Uint8Array, offset: number, values: Float32Array, precision: Precision): number {
   const n = values.length;
   if (n === 0) return -1;
   if (!LITTLE_ENDIAN) return writeValuesPortably(bytes, offset, values, precision);
-  const bits = bitsOf(values);
   if (precision === "fp32") {
-    const bad = simd?.anyNonFinite(values) === false ? -1 : firstNonFiniteBits(bits);
+    const bad = firstNonFinite32(values);
     if (bad >= 0) return bad;
     bytes.set(new Uint8Array(values.buffer, values.byteOffset, 4 * n), offset);
     return -1;
@@ -102,7 +110,7 @@ export function writeValues(bytes: Uint8Array, offset: number, values: Float32Ar
   const at = bytes.byteOffset + offset;
   const aligned = at % 2 === 0;
   const halves = aligned ? new Uint16Array(bytes.buffer, at, n) : new Uint16Array(scratchBuffer(2 * n), 0, n);
-  const bad = simd?.toHalves(values, halves) === true ? -1 : toHalves(bits, values, halves);
+  const bad = intoHalves(values, halves);
   if (bad < 0 && !aligned) bytes.set(new Uint8Array(halves.buffer, 0, 2 * n), offset);
   return bad;
 }
@@ -112,12 +120,12 @@ export function writeValues(bytes: Uint8Array, offset: number, values: Float32Ar
 export function wireValues(values: Float32Array, precision: Precision): Uint8Array | undefined {
   if (!LITTLE_ENDIAN) return undefined;
   if (precision === "fp32") {
-    const clean = simd === undefined ? firstNonFiniteBits(bitsOf(values)) < 0 : !simd.anyNonFinite(values);
-    return clean ? new Uint8Array(values.buffer, values.byteOffset, 4 * values.length) : undefined;
+    return firstNonFinite32(values) < 0
+      ? new Uint8Array(values.buffer, values.byteOffset, 4 * values.length)
+      : undefined;
   }
   const halves = new Uint16Array(values.length);
-  const clean = simd === undefined ? toHalves(bitsOf(values), values, halves) < 0 : simd.toHalves(values, halves);
-  return clean ? new Uint8Array(halves.buffer) : undefined;
+  return intoHalves(values, halves) < 0 ? new Uint8Array(halves.buffer) : undefined;
 }
 
 /** Fills `out` from `bytes` at `offset`; returns the index of the first NaN or +-Infinity it read, or -1. */
@@ -127,7 +135,7 @@ export function readValues(bytes: Uint8Array, offset: number, out: Float32Array,
   if (!LITTLE_ENDIAN) return readValuesPortably(bytes, offset, out, precision);
   if (precision === "fp32") {
     new Uint8Array(out.buffer, out.byteOffset, 4 * n).set(bytes.subarray(offset, offset + 4 * n));
-    return simd?.anyNonFinite(out) === false ? -1 : firstNonFiniteBits(bitsOf(out));
+    return firstNonFinite32(out);
   }
   const at = bytes.byteOffset + offset;
   let halves: Uint16Array;
