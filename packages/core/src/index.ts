@@ -1,6 +1,7 @@
 export { type Failure, type Result, ok, fail } from "./result";
 export { createRng, type Rng } from "./random/rng";
 export { mixSeed } from "./random/seed-mix";
+export { meanAndSd, type MeanSd } from "./stats/mean-sd";
 export { BACKEND_ORDER, type BackendName, type BackendAttempt } from "./backend";
 export { type AdapterSpec, type DenseTensorSpec, type LoraModuleSpec, denseSize } from "./lora/adapter-spec";
 export type { AdapterState, LoraModuleState } from "./lora/adapter-state";

@@ -2,9 +2,9 @@
 // out, 70/10/20), on validation and on test, per seed and as mean +- standard deviation.
 //   npx tsx packages/model/node/naive-bayes-baseline.ts [--seeds 0,1,2,3,4]
 import { parseArgs } from "node:util";
+import { meanAndSd } from "@airlora/core";
 import { naiveBayesAccuracy, trainNaiveBayes } from "../src/tasks/naive-bayes";
 import { splitSpam } from "../src/tasks/prepare-spam";
-import { meanAndSd } from "./mean-sd";
 import { loadSpamEmails } from "./tasks/spam-dataset";
 
 const { values } = parseArgs({ options: { seeds: { type: "string", default: "0,1,2,3,4" } } });

@@ -1,5 +1,6 @@
 // The figures of a run and of a group of runs that differ only in their seed (docs/simulator.md section 7): final
 // validation quality, uplink bytes against dense, round latency against the budget, energy lost. Pure.
+import { meanAndSd, type MeanSd } from "@airlora/core";
 import type { RoundLogLine } from "@airlora/protocol";
 import type { RunRecord } from "./read-run";
 
@@ -20,20 +21,6 @@ export interface RunFigures {
     readonly seconds: number;
     readonly quality: number;
   }[];
-}
-
-export interface MeanSd {
-  readonly mean: number;
-  readonly sd: number;
-  readonly n: number;
-}
-
-export function meanSd(values: readonly number[]): MeanSd {
-  const n = values.length;
-  if (n === 0) return { mean: Number.NaN, sd: Number.NaN, n };
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n < 2 ? 0 : Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
-  return { mean, sd, n };
 }
 
 const qualityOf = (line: RoundLogLine): { value: number; kind: "accuracy" | "perplexity" } | undefined => {
@@ -67,7 +54,7 @@ export function runFigures(run: RunRecord): RunFigures {
       0,
     ),
     latencyOverBudget: lora.length === 0 ? Number.NaN : latency / lora.length / run.latencyBudgetMs,
-    energyLost: meanSd(submitted.map((c) => c.energyLost ?? 0)).mean,
+    energyLost: meanAndSd(submitted.map((c) => c.energyLost ?? 0)).mean,
     curve,
   };
 }
@@ -106,17 +93,17 @@ export function groupFigures(runs: readonly RunRecord[]): GroupFigures[] {
       const figures = members.map(runFigures);
       const rounds = Math.min(...figures.map((f) => f.curve.length));
       const at = (i: number, pick: (p: RunFigures["curve"][number]) => number) =>
-        meanSd(figures.map((f) => (f.curve[i] === undefined ? Number.NaN : pick(f.curve[i])))).mean;
+        meanAndSd(figures.map((f) => (f.curve[i] === undefined ? Number.NaN : pick(f.curve[i])))).mean;
       return {
         key,
         runs: members,
         seeds: members.map((r) => r.seed).sort((a, b) => a - b),
-        quality: meanSd(figures.map((f) => f.quality)),
+        quality: meanAndSd(figures.map((f) => f.quality)),
         qualityKind: figures[0]?.qualityKind ?? "accuracy",
-        mbUp: meanSd(figures.map((f) => f.bytesUp / 1e6)),
-        shareOfDense: meanSd(figures.map((f) => (f.bytesDense > 0 ? f.bytesUp / f.bytesDense : Number.NaN))),
-        latencyOverBudget: meanSd(figures.map((f) => f.latencyOverBudget)),
-        energyLost: meanSd(figures.map((f) => f.energyLost)),
+        mbUp: meanAndSd(figures.map((f) => f.bytesUp / 1e6)),
+        shareOfDense: meanAndSd(figures.map((f) => (f.bytesDense > 0 ? f.bytesUp / f.bytesDense : Number.NaN))),
+        latencyOverBudget: meanAndSd(figures.map((f) => f.latencyOverBudget)),
+        energyLost: meanAndSd(figures.map((f) => f.energyLost)),
         curve: Array.from({ length: rounds }, (_, i) => ({
           round: figures[0]?.curve[i]?.round ?? i,
           mbUp: at(i, (p) => p.mbUp),

@@ -3,10 +3,10 @@
 // over the group's seeds, and the table says how many there were.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fail, ok, type Result } from "@airlora/core";
+import { fail, ok, type MeanSd, type Result } from "@airlora/core";
 import { latencyAgainstBudget, qualityAgainstBytes, qualityAgainstTime } from "./charts";
 import { readRun, type RunRecord } from "./read-run";
-import { groupFigures, type GroupFigures, type MeanSd } from "./summarise";
+import { groupFigures, type GroupFigures } from "./summarise";
 
 const CHARTS = {
   "quality-vs-uplink.svg": qualityAgainstBytes,
