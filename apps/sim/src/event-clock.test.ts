@@ -42,4 +42,37 @@ describe("event clock", () => {
     expect(fired).toBe(10);
     expect(clock.now()).toBe(20);
   });
+
+  it("lets time move on while work due later runs, and waits for it only when it falls due", async () => {
+    const clock = createEventClock();
+    const seen: string[] = [];
+    let release: () => void = () => undefined;
+    const slow = new Promise<string>((resolve) => {
+      release = () => {
+        resolve("result");
+      };
+    });
+    void clock.dueAfter(100, slow).then((value) => seen.push(`${value}@${String(clock.now())}`));
+    clock.at(40, () => seen.push("other@40"));
+    clock.at(150, () => seen.push("later@150"));
+    // Released only after the event at 40 fired: time did not wait for the work to get there.
+    clock.at(41, () => {
+      setTimeout(release, 30);
+    });
+    expect(await clock.run(() => seen.length === 3)).toBe(true);
+    expect(seen).toEqual(["other@40", "result@100", "later@150"]);
+  });
+
+  it("keeps a failure of work due later until it falls due", async () => {
+    const clock = createEventClock();
+    const failing = Promise.reject(new Error("thread died"));
+    const due = clock.dueAfter(10, failing);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const outcome = due.then(
+      () => "resolved",
+      (error: unknown) => `rejected@${String(clock.now())}: ${(error as Error).message}`,
+    );
+    await clock.run(() => false);
+    expect(await outcome).toBe("rejected@10: thread died");
+  });
 });

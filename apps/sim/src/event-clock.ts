@@ -1,7 +1,7 @@
 // The simulator's time (docs/simulator.md): a discrete-event clock. Sleeps and timers are events in time order; time
-// jumps to the next one only when nothing is running: no tracked work in flight (training, an evaluation in its
-// worker) and every promise chain settled. So a virtual participant's hour of training costs the real seconds its
-// steps take, and what the round log says about time is the model's, not this machine's.
+// jumps to the next one only when nothing is running: no tracked work in flight and every promise chain settled.
+// Work whose result is due at a known simulated time (training, an evaluation) runs in the background until then
+// (`dueAfter`), so the threads stay busy; what the round log says about time is the model's, not this machine's.
 import type { Clock } from "@airlora/participant";
 
 export interface EventClock extends Clock {
@@ -10,6 +10,10 @@ export interface EventClock extends Clock {
   cancel(handle: number): void;
   /** Holds time still until `work` settles. */
   track<T>(work: Promise<T>): Promise<T>;
+  /** `work`'s result, `ms` of simulated time from now: time moves on while it runs, and waits for it only if it has
+   * not settled by then. For work whose result does not decide how long it takes (training a fixed number of steps,
+   * an evaluation): it overlaps everything else, and still lands at the same simulated time on every run. */
+  dueAfter<T>(ms: number, work: Promise<T>): Promise<T>;
   /** Fires events in time order until `done()` holds; false if the events ran out, or passed `untilMs`, first. */
   run(done: () => boolean, untilMs?: number): Promise<boolean>;
 }
@@ -62,22 +66,32 @@ export function createEventClock(start = 0): EventClock {
     }
   };
 
+  const sleep = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      at(now + Math.max(0, ms), resolve);
+    });
+
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight += 1;
+    return work.finally(() => {
+      inFlight -= 1;
+      if (inFlight === 0) idle?.();
+    });
+  };
+
   return {
     now: () => now,
-    sleep: (ms) =>
-      new Promise<void>((resolve) => {
-        at(now + Math.max(0, ms), resolve);
-      }),
+    sleep,
     at,
     cancel: (handle) => {
       cancelled.add(handle);
     },
-    track: (work) => {
-      inFlight += 1;
-      return work.finally(() => {
-        inFlight -= 1;
-        if (inFlight === 0) idle?.();
-      });
+    track,
+    dueAfter: async (ms, work) => {
+      // Marked handled now: a failure before it is due must not count as unhandled; it is rethrown when due.
+      work.catch(() => undefined);
+      await sleep(ms);
+      return track(work);
     },
     run: async (done, untilMs = Infinity) => {
       for (;;) {

@@ -67,6 +67,10 @@ export interface SimulatedRun {
  * client's spectral efficiency at an equal share in the design's cell (docs/simulator.md). */
 const PLANNING_BITS_PER_HZ = 2;
 
+/** The coordinator's evaluation of a round's global adapter takes this much simulated time; for real it runs in its
+ * worker thread alongside the next round's training, and time waits for it only if it is not done by then. */
+const EVALUATION_MS = 1000;
+
 export async function simulate(
   options: SimulationOptions,
   seed: number,
@@ -96,7 +100,7 @@ export async function simulate(
   const clock = createEventClock(started);
   const tracked: Evaluator = {
     prepare: (request) => evaluator.prepare(request),
-    evaluate: (request) => clock.track(evaluator.evaluate(request)),
+    evaluate: (request) => clock.dueAfter(EVALUATION_MS, evaluator.evaluate(request)),
     close: () => evaluator.close(),
   };
   const models = sharedModels();
@@ -210,5 +214,6 @@ function describe(options: SimulationOptions, channel: ChannelConfig): Record<st
     downlinkBps: options.downlinkBps,
     latencyMs: options.latencyMs,
     planningBitsPerHz: PLANNING_BITS_PER_HZ,
+    evaluationMs: EVALUATION_MS,
   };
 }

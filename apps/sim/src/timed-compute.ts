@@ -1,7 +1,8 @@
-// Real training on simulated time (docs/simulator.md): the wrapped compute trains for real (tfjs wasm, this process)
-// while the event clock stands still; the participant then sleeps what its device would have taken, the reference
-// step time over its speed factor. How many steps fit is decided up front from the deadline, as a slow device would
-// find out step by step.
+// Real training on simulated time (docs/simulator.md section 2): the participant sleeps what its device would have
+// taken (the reference step time over its speed factor) while the wrapped compute trains for real, on a training
+// thread, in the background. Time moves on meanwhile; only when the participant wakes does the clock wait for the
+// result. How many steps fit is decided up front from the deadline, as a slow device would find out step by step, so
+// nothing the result holds decides when it is due, and a seed replays however fast this machine trains.
 import type { ParticipantCompute } from "@airlora/participant";
 import type { EventClock } from "./event-clock";
 
@@ -19,21 +20,14 @@ export function timedCompute(inner: ParticipantCompute, clock: EventClock, timin
     specFor: (shape) => inner.specFor(shape),
     async fitHead(spec, global, settings, limit) {
       // The probe's time: one step's per hundred of its iterations, at least one step's.
-      const result = await clock.track(
-        inner.fitHead(spec, global, settings, { ...limit, deadlineAt: Infinity, now: () => clock.now() }),
-      );
-      await clock.sleep(stepMs * Math.max(1, settings.probeIterations / 100));
-      return result;
+      const result = inner.fitHead(spec, global, settings, { ...limit, deadlineAt: Infinity, now: () => clock.now() });
+      return clock.dueAfter(stepMs * Math.max(1, settings.probeIterations / 100), result);
     },
     async train(spec, global, settings, request) {
       const fits = Math.floor((request.deadlineAt - clock.now()) / stepMs);
       const steps = Math.max(0, Math.min(request.steps, fits));
-      // Tracked even at 0 steps: a pool's answer comes back from another thread, and time must wait for it.
-      const result = await clock.track(
-        inner.train(spec, global, settings, { ...request, steps, deadlineAt: Infinity }),
-      );
-      await clock.sleep(steps * stepMs);
-      return result;
+      const result = inner.train(spec, global, settings, { ...request, steps, deadlineAt: Infinity });
+      return clock.dueAfter(steps * stepMs, result);
     },
     dispose: () => {
       inner.dispose();

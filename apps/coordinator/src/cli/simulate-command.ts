@@ -20,6 +20,7 @@ interface SimulateOptions {
   V?: number;
   latencyBudgetMs?: number;
   localSteps?: number;
+  keptRatio?: number;
   scenario: ChannelScenario;
   bandwidthHz?: number;
   stepMs?: number;
@@ -44,6 +45,11 @@ export const simulateCommand = new Command("simulate")
   .option("--V <x>", "TSFA's penalty weight V, s^2 (default: the latency budget in seconds, squared)", positive(1e12))
   .option("--latency-budget-ms <ms>", "TSFA's long-term round latency (default: nano 10000)", positive(86_400_000))
   .option("--local-steps <n>", "training steps per participant per round (default: nano 30)", integer(1, 100_000))
+  .option(
+    "--kept-ratio <x>",
+    "--scheduler fixed: the share of rank components everyone keeps (default 0.5)",
+    positive(1),
+  )
   .option(
     "--scenario <name>",
     `channel: ${CHANNEL_SCENARIO_NAMES.join(", ")} (docs/algorithms.md section 6.5)`,
@@ -74,6 +80,7 @@ export const simulateCommand = new Command("simulate")
       ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
       ...(options.V === undefined ? {} : { penaltyWeight: options.V }),
       ...(options.latencyBudgetMs === undefined ? {} : { latencyBudgetMs: options.latencyBudgetMs }),
+      ...(options.keptRatio === undefined ? {} : { keptRatio: options.keptRatio }),
       ...(options.localSteps === undefined
         ? options.quick === true
           ? { localSteps: QUICK.localSteps }

@@ -17,6 +17,9 @@ export interface RunRecord {
   /** V, s^2. */
   readonly penaltyWeight: number;
   readonly latencyBudgetMs: number;
+  /** `--scheduler fixed`'s share of rank components kept. */
+  readonly keptRatio: number;
+  readonly localSteps: number;
   /** The channel scenario and participants of a simulated run; "live" and the ready count for a real one. */
   readonly scenario: string;
   readonly clients: number;
@@ -42,6 +45,7 @@ export function readRun(dir: string): Result<RunRecord> {
   const num = (key: string): number | undefined => (typeof s[key] === "number" ? s[key] : undefined);
   const [task, preset, rule, scheduler] = [text("task"), text("preset"), text("rule"), text("scheduler")];
   const [seed, penaltyWeight, latencyBudgetMs] = [num("seed"), num("penaltyWeight"), num("latencyBudgetMs")];
+  const [keptRatio, localSteps] = [num("keptRatio"), num("localSteps")];
   if (
     task === undefined ||
     preset === undefined ||
@@ -49,9 +53,13 @@ export function readRun(dir: string): Result<RunRecord> {
     scheduler === undefined ||
     seed === undefined ||
     penaltyWeight === undefined ||
-    latencyBudgetMs === undefined
+    latencyBudgetMs === undefined ||
+    keptRatio === undefined ||
+    localSteps === undefined
   ) {
-    return refuse("manifest.json settings lack task, preset, rule, scheduler, seed, penaltyWeight or latencyBudgetMs");
+    return refuse(
+      "manifest.json settings lack task, preset, rule, scheduler, seed, penaltyWeight, latencyBudgetMs, keptRatio or localSteps",
+    );
   }
   const lines: RoundLogLine[] = [];
   for (const [n, raw] of readFileSync(join(dir, "rounds.jsonl"), "utf8").split("\n").entries()) {
@@ -78,6 +86,8 @@ export function readRun(dir: string): Result<RunRecord> {
     seed,
     penaltyWeight,
     latencyBudgetMs,
+    keptRatio,
+    localSteps,
     scenario: typeof simulation?.scenario === "string" ? simulation.scenario : "live",
     clients:
       typeof simulation?.clients === "number" ? simulation.clients : Math.max(...lines.map((l) => l.clients.length)),

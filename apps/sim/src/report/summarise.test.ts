@@ -27,6 +27,8 @@ const run = (seed: number, accuracy: number): RunRecord => ({
   seed,
   penaltyWeight: 4,
   latencyBudgetMs: 2000,
+  keptRatio: 0.5,
+  localSteps: 10,
   scenario: "crowded",
   clients: 2,
   lines: [
@@ -55,12 +57,18 @@ describe("report figures", () => {
   });
 
   it("group runs that differ only in their seed, with the sample standard deviation", () => {
-    const groups = groupFigures([run(1, 0.9), run(0, 0.8), { ...run(2, 0.7), rule: "fedit" }]);
-    expect(groups.map((g) => g.key)).toEqual([
-      "spam nano fedit tsfa crowded N=2 V=4",
-      "spam nano soft tsfa crowded N=2 V=4",
+    const groups = groupFigures([
+      run(1, 0.9),
+      run(0, 0.8),
+      { ...run(2, 0.7), rule: "fedit" },
+      { ...run(3, 0.7), scheduler: "fixed", keptRatio: 0.25 },
     ]);
-    const group = groups[1];
+    expect(groups.map((g) => g.key)).toEqual([
+      "spam nano fedit tsfa crowded N=2 steps=10 budget=2s V=4",
+      "spam nano soft fixed(k/m=0.25) crowded N=2 steps=10 budget=2s V=4",
+      "spam nano soft tsfa crowded N=2 steps=10 budget=2s V=4",
+    ]);
+    const group = groups[2];
     expect(group?.seeds).toEqual([0, 1]);
     expect(group?.quality.mean).toBeCloseTo(0.85, 12);
     expect(group?.quality.sd).toBeCloseTo(Math.sqrt(0.005), 12);

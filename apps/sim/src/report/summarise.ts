@@ -61,7 +61,18 @@ export function runFigures(run: RunRecord): RunFigures {
 
 /** The settings that make a group: everything but the seed. */
 export function groupKey(run: RunRecord): string {
-  return `${run.task} ${run.preset} ${run.rule} ${run.scheduler} ${run.scenario} N=${String(run.clients)} V=${String(run.penaltyWeight)}`;
+  const scheduler = run.scheduler === "fixed" ? `fixed(k/m=${String(run.keptRatio)})` : run.scheduler;
+  return [
+    run.task,
+    run.preset,
+    run.rule,
+    scheduler,
+    run.scenario,
+    `N=${String(run.clients)}`,
+    `steps=${String(run.localSteps)}`,
+    `budget=${String(run.latencyBudgetMs / 1000)}s`,
+    `V=${String(run.penaltyWeight)}`,
+  ].join(" ");
 }
 
 export interface GroupFigures {
