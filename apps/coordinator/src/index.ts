@@ -10,3 +10,4 @@ export { startEvaluator, type Evaluator } from "./evaluator/evaluator";
 export { VERSION } from "./version";
 export { acceptChunk, isComplete, type UploadInProgress } from "./uploads/upload-assembler";
 export { startThread } from "./thread";
+export { readTestSplit, type TestReading } from "./run/test-reading";

@@ -3,13 +3,13 @@
 // promises to run). Time in the round log is the model's: compute is the reference step over the device's speed,
 // uploads at least the Shannon time of the bytes at the round's share, and a seed replays to the same figures.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createChannel, scenarioConfig, shannonRate } from "@airlora/core";
 import { RoundLogLine, parseMessage } from "@airlora/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
-import { simulate, writeReport, type SimulationOptions } from "./index";
+import { readTestSplits, simulate, writeReport, type SimulationOptions } from "./index";
 
 const CLIENTS = 6;
 const STEP_MS = 150;
@@ -123,18 +123,48 @@ describe("airlora simulate", () => {
     expect(figures(second)).toEqual(figures(first));
   });
 
-  it("sums the two runs up as one group of two seeds in report.md, with its three charts", () => {
+  it("sums the two runs up as one group of two seeds in report.md, with its charts and one test reading each", async () => {
     const out = mkdtempSync(join(tmpdir(), "airlora-report-"));
-    const written = writeReport([firstDir, secondDir], out);
+    const read = await readTestSplits([firstDir, secondDir]);
+    if (!read.ok) throw new Error(read.error.reason);
+    const readings = [...read.value.values()];
+    expect(readings).toHaveLength(2);
+    // The same seed trained the same adapter: the two readings of the 1,078 test emails agree.
+    expect(readings[0]).toBeGreaterThan(0.5);
+    expect(readings[1]).toBe(readings[0]);
+    const written = writeReport([firstDir, secondDir], out, read.value);
     if (!written.ok) throw new Error(written.error.reason);
-    expect(written.value).toEqual({ runs: 2, groups: 1 });
+    expect(written.value).toEqual({ runs: 2, groups: 1, tested: 2 });
     const report = readFileSync(join(out, "report.md"), "utf8");
-    expect(report).toContain(
-      `| spam nano soft tsfa crowded N=${String(CLIENTS)} V=100 | ${String(SEED)}, ${String(SEED)} |`,
-    );
-    for (const chart of ["quality-vs-uplink.svg", "quality-vs-time.svg", "latency-vs-budget.svg"]) {
+    const test = `${(100 * (readings[0] ?? 0)).toFixed(2)} +- 0.00%`;
+    const row = `| spam nano soft tsfa crowded N=${String(CLIENTS)} steps=4 budget=10s V=100 | ${String(SEED)}, ${String(SEED)} |`;
+    expect(report).toContain(row);
+    const cells = report
+      .split("\n")
+      .find((l) => l.startsWith(row))
+      ?.split(" | ");
+    expect(cells?.[3]).toBe(test); // settings, seeds, validation, test
+    for (const chart of ["quality-vs-uplink.svg", "quality-vs-time.svg", "latency-vs-budget.svg", "energy-vs-V.svg"]) {
       expect(readFileSync(join(out, chart), "utf8")).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/u);
     }
+    // Written again without reading: the kept readings stand (the test split is read once).
+    const again = writeReport([firstDir, secondDir], out);
+    expect(again.ok && again.value.tested).toBe(2);
+    expect(readFileSync(join(out, "report.md"), "utf8")).toBe(report);
     expect(writeReport([join(out, "nowhere")], out).ok).toBe(false);
+  });
+
+  it("refuses to read the test split of a run whose data is not what its preparation gives now", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "airlora-tampered-"));
+    cpSync(firstDir, copy, { recursive: true });
+    const manifestPath = join(copy, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { data: { shards: { sha256: string }[] } };
+    const shard = manifest.data.shards[0];
+    if (shard === undefined) throw new Error("no shard in the manifest");
+    shard.sha256 = `"${"0".repeat(32)}"`;
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const read = await readTestSplits([copy]);
+    expect(read.ok).toBe(false);
+    if (!read.ok) expect(read.error.reason).toContain("the data split differs");
   });
 });

@@ -142,16 +142,30 @@ function roundStatus(line: RoundLogLine): string {
     : `validation perplexity ${evaluation.perplexity.toFixed(1)}`;
 }
 
-/** `airlora report RUN_DIRS... --out DIR`: report.md and SVG charts over finished run directories (any seeds). */
+/** `airlora report RUN_DIRS... --out DIR`: report.md and SVG charts over finished run directories (any seeds);
+ * `--test` reads each run's test split once and keeps the figures next to the report. */
 export const reportCommand = new Command("report")
   .description("write report.md and SVG charts from finished run directories, seeds averaged")
   .argument("<runDirs...>", "run directories (as simulate or start wrote them)")
   .option("--out <dir>", "where report.md and the charts go", "docs/evaluation")
-  .action(async (runDirs: string[], options: { out: string }) => {
-    const { writeReport } = await import("@airlora/sim");
-    const written = writeReport(runDirs, options.out);
+  .option("--test", "score each run's last global adapter on the test split (once, for the final report)")
+  .action(async (runDirs: string[], options: { out: string; test?: boolean }) => {
+    const { readTestSplits, writeReport } = await import("@airlora/sim");
+    let readings = new Map<string, number>();
+    if (options.test === true) {
+      const bar = new SingleBar({ format: "test split [{bar}] {value}/{total} runs", stream: process.stderr });
+      bar.start(runDirs.length, 0);
+      const read = await readTestSplits(runDirs, (done) => {
+        bar.update(done);
+      });
+      bar.stop();
+      if (!read.ok) throw new Error(read.error.reason);
+      readings = read.value;
+    }
+    const written = writeReport(runDirs, options.out, readings);
     if (!written.ok) throw new Error(written.error.reason);
+    const { runs, groups, tested } = written.value;
     process.stdout.write(
-      `wrote ${options.out}/report.md and 3 charts: ${String(written.value.runs)} runs in ${String(written.value.groups)} groups\n`,
+      `wrote ${options.out}/report.md and 4 charts: ${String(runs)} runs in ${String(groups)} groups, ${String(tested)} with a test reading\n`,
     );
   });

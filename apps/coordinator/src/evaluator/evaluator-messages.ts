@@ -13,6 +13,8 @@ export interface PrepareRequest {
   /** Classification rows hold this many context windows. */
   readonly contextWindows: number;
   readonly evalRows: number | undefined;
+  /** What `evaluate` scores on: validation for every round; test only for the report's one final reading. */
+  readonly split: "validation" | "test";
   /** TSFA stage 1's pilot at the largest candidate rank; null with --rank. */
   readonly pilot: {
     readonly rank: number;
@@ -25,7 +27,7 @@ export interface PrepareRequest {
 export interface PreparedData {
   /** Encoded client shards (shard codec) and their training rows. */
   readonly shards: readonly { readonly bytes: Uint8Array; readonly rows: number }[];
-  /** Validation rows every round is scored on, and how many the split holds before `--eval-rows`. */
+  /** Rows `evaluate` scores on (the split asked for), and how many validation holds before `--eval-rows`. */
   readonly evalRows: number;
   readonly evalRowsAvailable: number;
   readonly calibrationRows: number;

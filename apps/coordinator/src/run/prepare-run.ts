@@ -9,6 +9,7 @@ import { modelDir, sha256Hex } from "@airlora/model/node";
 import type { SessionInfo } from "@airlora/protocol";
 import { checkRunConfig, type PilotRecord, type RunConfig } from "@airlora/rounds";
 import type { Evaluator } from "../evaluator/evaluator";
+import { etagOf, sameData } from "./data-identity";
 import type { ResumePoint } from "./resume";
 import { createRunDirectory, openRunDirectory, type RunDirectory } from "./run-directory";
 import type { RunSettings } from "./run-settings";
@@ -86,6 +87,7 @@ export async function prepareRun(
     seed: settings.seed,
     contextWindows: settings.contextWindows,
     evalRows: settings.evalRows,
+    split: "validation",
     // A resumed run keeps the pilot it measured: its rank is chosen, and a new figure would change the schedule.
     pilot:
       settings.rank === undefined && resume === undefined
@@ -118,6 +120,7 @@ export async function prepareRun(
       resume.manifest,
       weightsHash,
       shards.map((s) => s.etag),
+      { code: "cannot-resume", hint: "resume with the same AirLoRA version" },
     );
     if (!same.ok) return same;
   }
@@ -174,21 +177,8 @@ export async function prepareRun(
 }
 
 /** A resumed run must serve the very model and shards its participants trained on (same seed, same code). */
-function sameData(manifest: Record<string, unknown>, weightsHash: string, shardEtags: readonly string[]): Result<void> {
-  const stored = manifest as { model?: { sha256?: unknown }; data?: { shards?: { sha256?: unknown }[] } };
-  const bad = (what: string) =>
-    fail({
-      code: "cannot-resume",
-      reason: `${what} differs from the one the run started with; resume with the same AirLoRA version`,
-    });
-  if (stored.model?.sha256 !== weightsHash) return bad("the base model");
-  const hashes = (stored.data?.shards ?? []).map((s) => s.sha256);
-  if (hashes.length !== shardEtags.length || hashes.some((h, i) => h !== shardEtags[i])) return bad("the data split");
-  return ok(undefined);
-}
-
 function resource(path: string, bytes: Uint8Array, sha256: string): Resource {
-  return { path, bytes, etag: `"${sha256.slice(0, 32)}"` };
+  return { path, bytes, etag: etagOf(sha256) };
 }
 
 function newRunId(settings: RunSettings): string {

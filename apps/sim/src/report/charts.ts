@@ -13,7 +13,13 @@ interface Point {
   readonly y: number;
 }
 
-function lines(points: readonly Point[], x: string, y: string, extra: Plot.Markish[] = []): string {
+function lines(
+  points: readonly Point[],
+  x: string,
+  y: string,
+  extra: Plot.Markish[] = [],
+  scales: { readonly x?: { readonly type: "log" } } = {},
+): string {
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const svg = Plot.plot({
     document,
@@ -21,7 +27,7 @@ function lines(points: readonly Point[], x: string, y: string, extra: Plot.Marki
     height: 380,
     marginRight: 230,
     grid: true,
-    x: { label: x },
+    x: { label: x, ...scales.x },
     y: { label: y },
     color: { type: "categorical" },
     marks: [
@@ -58,4 +64,17 @@ export function latencyAgainstBudget(groups: readonly GroupFigures[]): string {
           .map((l) => ({ group: label(g), x: l.round, y: l.roundLatencyMs / l.latencyBudgetMs })),
   );
   return lines(points, "round (first seed)", "round latency / budget", [Plot.ruleY([1], { strokeDasharray: "4 3" })]);
+}
+
+/** SOFT + TSFA's mean energy lost per update against V, one line per setting, V on a log scale. */
+export function energyAgainstV(groups: readonly GroupFigures[]): string {
+  const points = groups
+    .filter((g) => g.runs[0]?.rule === "soft" && g.runs[0].scheduler === "tsfa")
+    .map((g) => ({
+      group: [g.runs[0]?.task, g.runs[0]?.scenario, `N=${String(g.runs[0]?.clients)}`].join(" "),
+      x: g.runs[0]?.penaltyWeight ?? Number.NaN,
+      y: g.energyLost.mean,
+    }))
+    .sort((a, b) => a.x - b.x);
+  return lines(points, "V, s^2 (log scale)", "energy lost per update (SOFT + TSFA)", [], { x: { type: "log" } });
 }

@@ -8,6 +8,8 @@ export interface RunFigures {
   /** Validation accuracy (classification) or perplexity (language modelling) after the last round. */
   readonly quality: number;
   readonly qualityKind: "accuracy" | "perplexity";
+  /** The same measure on the test split, for the last global adapter, when the report read it (`--test`). */
+  readonly testQuality: number | undefined;
   readonly bytesUp: number;
   readonly bytesDense: number;
   /** Time average of the LoRA rounds' latency over the budget (1 = on budget). */
@@ -29,7 +31,7 @@ const qualityOf = (line: RoundLogLine): { value: number; kind: "accuracy" | "per
   return "accuracy" in e ? { value: e.accuracy, kind: "accuracy" } : { value: e.perplexity, kind: "perplexity" };
 };
 
-export function runFigures(run: RunRecord): RunFigures {
+export function runFigures(run: RunRecord, testQuality?: number): RunFigures {
   const start = run.lines[0]?.startedAt ?? 0;
   let mbUp = 0;
   const curve: RunFigures["curve"][number][] = [];
@@ -48,6 +50,7 @@ export function runFigures(run: RunRecord): RunFigures {
   return {
     quality: last?.value ?? Number.NaN,
     qualityKind: last?.kind ?? "accuracy",
+    testQuality,
     bytesUp: lora.reduce((a, l) => a + l.clients.reduce((b, c) => b + c.bytesUp, 0), 0),
     bytesDense: lora.reduce(
       (a, l) => a + l.clients.reduce((b, c) => b + (c.status === "submitted" ? c.bytesDense : 0), 0),
@@ -78,8 +81,12 @@ export function groupKey(run: RunRecord): string {
 export interface GroupFigures {
   readonly key: string;
   readonly runs: readonly RunRecord[];
+  /** Each run's figures, in `runs`' order. */
+  readonly figures: readonly RunFigures[];
   readonly seeds: readonly number[];
   readonly quality: MeanSd;
+  /** Over the runs whose test split was read; undefined if none was. */
+  readonly testQuality: MeanSd | undefined;
   readonly qualityKind: "accuracy" | "perplexity";
   readonly mbUp: MeanSd;
   /** Uplink bytes over what sending every rank would have taken. */
@@ -95,21 +102,29 @@ export interface GroupFigures {
   }[];
 }
 
-export function groupFigures(runs: readonly RunRecord[]): GroupFigures[] {
+/** `testQuality`: the test split's reading by run directory, for the runs whose test split was read. */
+export function groupFigures(
+  runs: readonly RunRecord[],
+  testQuality: ReadonlyMap<string, number> = new Map(),
+): GroupFigures[] {
   const groups = new Map<string, RunRecord[]>();
   for (const run of runs) groups.set(groupKey(run), [...(groups.get(groupKey(run)) ?? []), run]);
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, members]) => {
-      const figures = members.map(runFigures);
+    .map(([key, unordered]) => {
+      const members = [...unordered].sort((a, b) => a.seed - b.seed);
+      const figures = members.map((run) => runFigures(run, testQuality.get(run.dir)));
+      const tested = figures.flatMap((f) => (f.testQuality === undefined ? [] : [f.testQuality]));
       const rounds = Math.min(...figures.map((f) => f.curve.length));
       const at = (i: number, pick: (p: RunFigures["curve"][number]) => number) =>
         meanAndSd(figures.map((f) => (f.curve[i] === undefined ? Number.NaN : pick(f.curve[i])))).mean;
       return {
         key,
         runs: members,
-        seeds: members.map((r) => r.seed).sort((a, b) => a - b),
+        figures,
+        seeds: members.map((r) => r.seed),
         quality: meanAndSd(figures.map((f) => f.quality)),
+        testQuality: tested.length === 0 ? undefined : meanAndSd(tested),
         qualityKind: figures[0]?.qualityKind ?? "accuracy",
         mbUp: meanAndSd(figures.map((f) => f.bytesUp / 1e6)),
         shareOfDense: meanAndSd(figures.map((f) => (f.bytesDense > 0 ? f.bytesUp / f.bytesDense : Number.NaN))),

@@ -7,9 +7,9 @@ import { BackendName, ClientId, RoundNumber } from "./common";
 
 const Finite = z.number().refine(Number.isFinite, "must be finite");
 const NonNegative = Finite.refine((n) => n >= 0, "must be >= 0");
+/** Epoch milliseconds; not whole ones in a simulated run, whose event clock keeps sub-millisecond time. */
 const Timestamp = z
   .number()
-  .int()
   .nonnegative()
   .max(2 ** 53 - 1);
 
