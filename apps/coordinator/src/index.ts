@@ -11,3 +11,4 @@ export { VERSION } from "./version";
 export { acceptChunk, isComplete, type UploadInProgress } from "./uploads/upload-assembler";
 export { startThread } from "./thread";
 export { readTestSplit, type TestReading } from "./run/test-reading";
+export { adapterMovement, type ModuleMovement } from "./run/adapter-movement";

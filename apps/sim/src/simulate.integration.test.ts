@@ -144,6 +144,17 @@ describe("airlora simulate", () => {
       .find((l) => l.startsWith(row))
       ?.split(" | ");
     expect(cells?.[3]).toBe(test); // settings, seeds, validation, test
+    // Training moved every kind of module from round 0's adapter (spam on nano: the embedding adapter and q, v, o, fc,
+    // proj), the same in both runs of the seed.
+    const moved = report
+      .slice(report.indexOf("## Where the adapter moved"))
+      .split("\n")
+      .find((l) => l.startsWith(`| spam nano soft tsfa`))
+      ?.split(" | ")
+      .slice(1);
+    expect(moved).toHaveLength(6);
+    for (const cell of moved ?? [])
+      expect(cell).toMatch(/^0\.\d*[1-9]\d* \+- 0\.000( \|)?$|^[1-9]\d*\.\d{3} \+- 0\.000( \|)?$/u);
     for (const chart of ["quality-vs-uplink.svg", "quality-vs-time.svg", "latency-vs-budget.svg", "energy-vs-V.svg"]) {
       expect(readFileSync(join(out, chart), "utf8")).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/u);
     }

@@ -107,18 +107,31 @@ function lastCompleteCheckpoint(
   const logged = new Set(lines.map((line) => line.round));
   for (const round of rounds) {
     if (!logged.has(round)) continue; // closed, but its line (its evaluation) never made it: run it again
-    const paths = checkpointPaths(runDir, round);
-    const raw = readJson(paths.state);
-    const state = raw.ok ? RunCheckpointState.safeParse(raw.value) : undefined;
-    if (state?.success !== true || state.data.runId !== runId || state.data.round !== round) continue;
-    if (!existsSync(paths.adapter)) continue;
-    const bytes = new Uint8Array(readFileSync(paths.adapter));
-    if (sha256Hex(bytes) !== state.data.adapterSha256) continue;
-    const global = readAdapter(bytes, settings, state.data.machine.rank);
-    if (!global.ok) return fail(global.error);
-    return ok({ round, state: state.data, global: global.value });
+    const saved = readCheckpoint(runDir, runId, settings, round);
+    if (!saved.ok) return saved;
+    if (saved.value !== undefined) return saved;
   }
   return ok(undefined);
+}
+
+/** Round `round`'s checkpoint if its state and adapter are there and agree (undefined if not); an adapter that
+ * agrees with its state but does not fit the run's settings is an error. */
+export function readCheckpoint(
+  runDir: string,
+  runId: string,
+  settings: RunSettings,
+  round: number,
+): Result<ResumeCheckpoint | undefined> {
+  const paths = checkpointPaths(runDir, round);
+  const raw = readJson(paths.state);
+  const state = raw.ok ? RunCheckpointState.safeParse(raw.value) : undefined;
+  if (state?.success !== true || state.data.runId !== runId || state.data.round !== round) return ok(undefined);
+  if (!existsSync(paths.adapter)) return ok(undefined);
+  const bytes = new Uint8Array(readFileSync(paths.adapter));
+  if (sha256Hex(bytes) !== state.data.adapterSha256) return ok(undefined);
+  const global = readAdapter(bytes, settings, state.data.machine.rank);
+  if (!global.ok) return fail(global.error);
+  return ok({ round, state: state.data, global: global.value });
 }
 
 function readAdapter(bytes: Uint8Array, settings: RunSettings, rank: number): Result<AdapterState> {

@@ -3,7 +3,8 @@
 // over the group's seeds, and the table says how many there were.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fail, ok, type MeanSd, type Result } from "@airlora/core";
+import { adapterMovement } from "@airlora/coordinator";
+import { fail, meanAndSd, ok, type MeanSd, type Result } from "@airlora/core";
 import { energyAgainstV, latencyAgainstBudget, qualityAgainstBytes, qualityAgainstTime } from "./charts";
 import { compareGroups, type ComparisonSet } from "./comparisons";
 import { readRun, type RunRecord } from "./read-run";
@@ -46,6 +47,47 @@ function comparisonTables(sets: readonly ComparisonSet[]): string[] {
     ...set.rows.map((row) => `| ${row.question} | ${row.answer} |`),
     "",
   ]);
+}
+
+/** Per group and module kind (a module's last name: wte, q, v, o, fc, proj; layers combined as a root sum of
+ * squares), how far the global product moved from round 0 to the last round, mean +- sd over the seeds. */
+function movementTable(groups: readonly GroupFigures[]): string[] {
+  const rows: { key: string; kinds: Map<string, number[]> }[] = groups.map((g) => {
+    const kinds = new Map<string, number[]>();
+    for (const run of g.runs) {
+      const moved = adapterMovement(run.dir);
+      if (!moved.ok) continue;
+      const squares = new Map<string, number>();
+      for (const { module, change } of moved.value) {
+        const kind = module.split(".").at(-1) ?? module;
+        squares.set(kind, (squares.get(kind) ?? 0) + change * change);
+      }
+      for (const [kind, square] of squares) kinds.set(kind, [...(kinds.get(kind) ?? []), Math.sqrt(square)]);
+    }
+    return { key: g.key, kinds };
+  });
+  const kinds = [...new Set(rows.flatMap((r) => [...r.kinds.keys()]))];
+  if (kinds.length === 0) return [];
+  return [
+    "## Where the adapter moved",
+    "",
+    "How far each kind of module's global product moved over the run, ||B A - B0 A0||_F from round 0's checkpoint to",
+    "the last (layers combined as a root sum of squares), mean +- sd over the seeds: which modules a rule's",
+    "sparsification starved.",
+    "",
+    `| settings | ${kinds.join(" | ")} |`,
+    `| --- | ${kinds.map(() => "---").join(" | ")} |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.key} | ${kinds
+          .map((k) => {
+            const values = r.kinds.get(k);
+            return values === undefined ? "-" : pm(meanAndSd(values), 3);
+          })
+          .join(" | ")} |`,
+    ),
+    "",
+  ];
 }
 
 function readTestReadings(out: string): Map<string, number> {
@@ -102,6 +144,7 @@ export function writeReport(
     "seed (the same partition, initial adapter and channel).",
     "",
     ...comparisonTables(compareGroups(groups)),
+    ...movementTable(groups),
     "![validation quality against cumulative uplink](quality-vs-uplink.svg)",
     "",
     "![validation quality against simulated time](quality-vs-time.svg)",
