@@ -80,12 +80,7 @@ export async function prepareRun(
   onProgress(`preparing ${settings.task} (${settings.shards} shards) and the held-out set`);
   const largest = Math.max(...ranks);
   const data = await evaluator.prepare({
-    preset: settings.preset,
-    task: settings.task,
-    shards: settings.shards,
-    alpha: settings.alpha,
-    seed: settings.seed,
-    contextWindows: settings.contextWindows,
+    ...dataOf(settings),
     evalRows: settings.evalRows,
     split: "validation",
     // A resumed run keeps the pilot it measured: its rank is chosen, and a new figure would change the schedule.
@@ -177,6 +172,12 @@ export async function prepareRun(
 }
 
 /** A resumed run must serve the very model and shards its participants trained on (same seed, same code). */
+/** The settings the task's data is a pure function of: the same ones give the same shards and splits. */
+export function dataOf(settings: RunSettings) {
+  const { preset, task, shards, alpha, seed, contextWindows } = settings;
+  return { preset, task, shards, alpha, seed, contextWindows };
+}
+
 function resource(path: string, bytes: Uint8Array, sha256: string): Resource {
   return { path, bytes, etag: etagOf(sha256) };
 }

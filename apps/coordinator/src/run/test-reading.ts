@@ -9,6 +9,7 @@ import { modelDir, sha256Hex } from "@airlora/model/node";
 import type { RoundEvaluation } from "@airlora/protocol";
 import type { Evaluator } from "../evaluator/evaluator";
 import { etagOf, sameData } from "./data-identity";
+import { dataOf } from "./prepare-run";
 import { loadResumePoint } from "./resume";
 
 export interface TestReading {
@@ -26,12 +27,7 @@ export async function readTestSplit(runDir: string, evaluator: Evaluator): Promi
     return fail({ code: "unfinished-run", reason: `${runDir}: the run has not logged its last round` });
   }
   const data = await evaluator.prepare({
-    preset: settings.preset,
-    task: settings.task,
-    shards: settings.shards,
-    alpha: settings.alpha,
-    seed: settings.seed,
-    contextWindows: settings.contextWindows,
+    ...dataOf(settings),
     evalRows: undefined,
     split: "test",
     pilot: null,
