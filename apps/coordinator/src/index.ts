@@ -12,3 +12,5 @@ export { acceptChunk, isComplete, type UploadInProgress } from "./uploads/upload
 export { startThread } from "./thread";
 export { readTestSplit, type TestReading } from "./run/test-reading";
 export { adapterMovement, type ModuleMovement } from "./run/adapter-movement";
+export { loadResumePoint, type ResumePoint } from "./run/resume";
+export { resumedStart } from "./run/resume-start";

@@ -9,7 +9,7 @@ import { Server as SocketServer } from "socket.io";
 import { fail, ok, type Result } from "@airlora/core";
 import { PRESETS, adapterSpecFor, taskHead } from "@airlora/model";
 import { PROTOCOL_VERSION, type Health, type RunView } from "@airlora/protocol";
-import { isTerminal, restoreRun, type Effect, type RunState } from "@airlora/rounds";
+import { isTerminal, type Effect, type RunState } from "@airlora/rounds";
 import { coordinatorUrls } from "./announce";
 import { createClientStore, type ClientStore } from "./clients/client-store";
 import { connectedCount, expireAway, identitiesOf, restoreRegistry } from "./clients/registry";
@@ -26,6 +26,7 @@ import type { Logger } from "./log";
 import { createEngine, type EngineStart, type RunEngine } from "./run/engine";
 import { prepareRun, type PreparedRun } from "./run/prepare-run";
 import type { ResumePoint } from "./run/resume";
+import { resumedStart } from "./run/resume-start";
 import type { RunSettings } from "./run/run-settings";
 import { stateView } from "./run/state-view";
 import { attachClientNamespace, type RunHooks } from "./sockets/client-namespace";
@@ -291,21 +292,7 @@ function startingPoint(
   resume: ResumePoint | undefined,
 ): Result<EngineStart | undefined> {
   prepared.directory.writeSecrets({ joinToken: config.joinToken, adminToken: config.adminToken });
-  if (resume === undefined) return ok(undefined);
-  prepared.directory.rewriteRounds(resume.lines);
-  const resumes = Array.isArray(prepared.manifest.resumes) ? (prepared.manifest.resumes as unknown[]) : [];
-  prepared.directory.writeManifest({
-    ...prepared.manifest,
-    resumes: [...resumes, { at: new Date().toISOString(), fromRound: resume.checkpoint?.round ?? null }],
-  });
-  const saved = resume.checkpoint;
-  if (saved === undefined) return ok(undefined);
-  const state = restoreRun(prepared.config, prepared.pilot, {
-    snapshot: saved.state.machine,
-    global: saved.global,
-    lastEval: resume.lines.at(-1)?.eval ?? null,
-  });
-  return state.ok ? ok({ state: state.value, lines: resume.lines }) : state;
+  return resume === undefined ? ok(undefined) : resumedStart(prepared, resume);
 }
 
 /** The part of an engine.io connection the guard needs. */

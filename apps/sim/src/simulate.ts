@@ -6,15 +6,18 @@ import "@tensorflow/tfjs-backend-wasm";
 import {
   createEngine,
   prepareRun,
+  resumedStart,
   runSettings,
   silentLogger,
   startEvaluator,
   VERSION,
   type Evaluator,
   type RunEngine,
+  type ResumePoint,
   type RunFlags,
 } from "@airlora/coordinator";
 import {
+  CHANNEL_SCENARIO_NAMES,
   createChannel,
   fail,
   ok,
@@ -27,6 +30,7 @@ import { SOTU_PRESIDENTS } from "@airlora/model";
 import { PROTOCOL_VERSION, type RoundLogLine } from "@airlora/protocol";
 import { createTfjsCompute, memoryIdentity, startParticipantSession } from "@airlora/participant";
 import type { RunSummary } from "@airlora/rounds";
+import { z } from "zod";
 import { createEventClock } from "./event-clock";
 import { startComputePool } from "./compute-pool";
 import { createMemoryHub } from "./memory-hub";
@@ -47,6 +51,8 @@ export interface SimulationOptions {
   readonly threads: number;
   /** The run's flags, as `airlora start` takes them; the seed is set per run. */
   readonly flags: RunFlags;
+  /** The whole channel configuration, instead of the scenario's and the band (a resumed run's, as recorded). */
+  readonly channel?: ChannelConfig;
 }
 
 export interface SimulationProgress {
@@ -76,28 +82,55 @@ export async function simulate(
   seed: number,
   progress: SimulationProgress = () => undefined,
 ): Promise<Result<SimulatedRun>> {
+  return run(options, seed, progress, undefined);
+}
+
+/** Carries on a simulated run from its last complete checkpoint (docs/simulator.md section 6): its own settings,
+ * channel and devices from the manifest; the virtual participants rejoin as the same clients (their ids are their
+ * indices). `threads` may differ: where a participant trains does not change what it computes. */
+export async function resumeSimulation(
+  resume: ResumePoint,
+  threads: number,
+  progress: SimulationProgress = () => undefined,
+): Promise<Result<SimulatedRun>> {
+  const recorded = recordedOptions(resume, threads);
+  if (!recorded.ok) return recorded;
+  return run(recorded.value, resume.settings.seed, progress, resume);
+}
+
+async function run(
+  options: SimulationOptions,
+  seed: number,
+  progress: SimulationProgress,
+  resume: ResumePoint | undefined,
+): Promise<Result<SimulatedRun>> {
   const started = Date.now();
   if (!(await tf.setBackend("wasm"))) return fail({ code: "no-backend", reason: "tfjs wasm does not initialise" });
-  const overrides = {
+  const overrides = options.channel ?? {
     ...scenarioConfig(options.scenario, options.clients),
     ...(options.bandwidthHz === undefined ? {} : { bandwidthHz: options.bandwidthHz }),
   };
   const channel = createChannel(overrides, seed);
   if (!channel.ok) return channel;
-  const settings = runSettings({
-    uplinkBps: PLANNING_BITS_PER_HZ * channel.value.config.bandwidthHz,
-    minClients: Math.max(1, Math.ceil(options.clients / 2)),
-    ...options.flags,
-    startClients: options.clients,
-    // A shard per participant; sotu has a shard per president at most, so beyond that participants share shards
-    // round robin, as live.
-    shards: (options.flags.task ?? "spam") === "sotu" ? Math.min(options.clients, SOTU_PRESIDENTS) : options.clients,
-    maxClients: options.clients,
-    seed,
-  });
+  const settings =
+    resume !== undefined
+      ? ok(resume.settings)
+      : runSettings({
+          uplinkBps: PLANNING_BITS_PER_HZ * channel.value.config.bandwidthHz,
+          minClients: Math.max(1, Math.ceil(options.clients / 2)),
+          ...options.flags,
+          startClients: options.clients,
+          // A shard per participant; sotu has a shard per president at most, so beyond that participants share shards
+          // round robin, as live.
+          shards:
+            (options.flags.task ?? "spam") === "sotu" ? Math.min(options.clients, SOTU_PRESIDENTS) : options.clients,
+          maxClients: options.clients,
+          seed,
+        });
   if (!settings.ok) return settings;
   const evaluator = startEvaluator();
-  const clock = createEventClock(started);
+  // A resumed run's time carries on from its checkpoint's.
+  const clock = createEventClock(resume?.checkpoint?.state.savedAt ?? started);
   const tracked: Evaluator = {
     prepare: (request) => evaluator.prepare(request),
     evaluate: (request) => clock.dueAfter(EVALUATION_MS, evaluator.evaluate(request)),
@@ -108,48 +141,64 @@ export async function simulate(
   const stops: (() => void)[] = [];
   try {
     const versions = { airlora: VERSION, protocol: String(PROTOCOL_VERSION), node: process.version };
-    const prepared = await prepareRun(settings.value, evaluator, versions, (text) => {
-      progress({ kind: "stage", text });
-    });
+    const prepared = await prepareRun(
+      settings.value,
+      evaluator,
+      versions,
+      (text) => {
+        progress({ kind: "stage", text });
+      },
+      resume,
+    );
     if (!prepared.ok) return prepared;
     // The pilot's step time is this machine's wall clock; the run's devices are the simulated ones, and a seed must
     // replay exactly, so the machine's prior for compute time is the reference device's step.
     const pilot =
       prepared.value.pilot === undefined ? undefined : { ...prepared.value.pilot, msPerStep: options.stepMs };
-    const run = {
-      ...prepared.value,
-      pilot,
-      manifest: {
-        ...prepared.value.manifest,
-        pilot: pilot ?? null,
-        simulation: describe(options, channel.value.config),
-      },
-    };
+    // A resumed run keeps its manifest, pilot and simulation block as they were.
+    const run =
+      resume !== undefined
+        ? prepared.value
+        : {
+            ...prepared.value,
+            pilot,
+            manifest: {
+              ...prepared.value.manifest,
+              pilot: pilot ?? null,
+              simulation: describe(options, channel.value.config),
+            },
+          };
+    const start = resume === undefined ? ok(undefined) : resumedStart(run, resume);
+    if (!start.ok) return start;
     // The hub asks for the engine only once events flow, after it exists.
     const hub = createMemoryHub(clock, run, options.clients, (): RunEngine | undefined => engine);
-    const engine = createEngine(run, {
-      now: () => clock.now(),
-      timers: {
-        set: (atMs, fire) => clock.at(atMs, fire),
-        clear: (handle) => {
-          clock.cancel(handle as number);
+    const engine = createEngine(
+      run,
+      {
+        now: () => clock.now(),
+        timers: {
+          set: (atMs, fire) => clock.at(atMs, fire),
+          clear: (handle) => {
+            clock.cancel(handle as number);
+          },
+        },
+        toClient: (clientId, event, payload) => {
+          hub.toClient(clientId, event, payload);
+        },
+        toAllClients: (event, payload) => {
+          hub.toAllClients(event, payload);
+        },
+        evaluator: tracked,
+        log: silentLogger,
+        identities: () => ({ admitted: options.clients, identities: [] }),
+        observers: {
+          onEffect: (effect) => {
+            if (effect.type === "log-round") progress({ kind: "round", line: effect.line });
+          },
         },
       },
-      toClient: (clientId, event, payload) => {
-        hub.toClient(clientId, event, payload);
-      },
-      toAllClients: (event, payload) => {
-        hub.toAllClients(event, payload);
-      },
-      evaluator: tracked,
-      log: silentLogger,
-      identities: () => ({ admitted: options.clients, identities: [] }),
-      observers: {
-        onEffect: (effect) => {
-          if (effect.type === "log-round") progress({ kind: "round", line: effect.line });
-        },
-      },
-    });
+      start.value,
+    );
     progress({ kind: "stage", text: `${String(options.clients)} virtual participants joining` });
     const problems: string[] = [];
     for (let index = 0; index < options.clients; index += 1) {
@@ -201,6 +250,38 @@ export async function simulate(
     await pool?.close();
     await evaluator.close();
   }
+}
+
+/** The manifest's record of a simulated run (`describe`), read back for a resume. */
+const RecordedSimulation = z.object({
+  clients: z.number().int().positive(),
+  scenario: z.enum(CHANNEL_SCENARIO_NAMES as [ChannelScenario, ...ChannelScenario[]]),
+  channel: z.record(z.string(), z.number()),
+  stepMs: z.number().positive(),
+  downlinkBps: z.number().positive(),
+  latencyMs: z.number().nonnegative(),
+});
+
+function recordedOptions(resume: ResumePoint, threads: number): Result<SimulationOptions> {
+  const recorded = RecordedSimulation.safeParse(resume.manifest.simulation);
+  if (!recorded.success) {
+    return fail({
+      code: "not-simulated",
+      reason: `${resume.runDir}: manifest.json has no readable simulation block (${recorded.error.issues[0]?.message ?? "missing"}); resume a live run with airlora start --resume`,
+    });
+  }
+  const { clients, scenario, channel, stepMs, downlinkBps, latencyMs } = recorded.data;
+  return ok({
+    clients,
+    scenario,
+    bandwidthHz: undefined,
+    stepMs,
+    downlinkBps,
+    latencyMs,
+    threads,
+    flags: resume.settings,
+    channel: channel as Partial<ChannelConfig> as ChannelConfig,
+  });
 }
 
 /** What the manifest records of the simulation, so that a run directory says which scenario made its figures. */

@@ -7,6 +7,9 @@ import { PRESET_NAMES, SCHEDULER_NAMES, TASK_NAMES, type RoundLogLine } from "@a
 import { SingleBar } from "cli-progress";
 import { availableParallelism } from "node:os";
 import { Command } from "commander";
+import type { Result } from "@airlora/core";
+import type { SimulatedRun, SimulationProgress } from "@airlora/sim";
+import { loadResumePoint } from "../run/resume";
 import type { RunFlags } from "../run/run-settings";
 import { integer, oneOf, positive } from "./arguments";
 
@@ -29,6 +32,7 @@ interface SimulateOptions {
   out: string;
   quick?: boolean;
   json?: boolean;
+  resume?: string;
 }
 
 /** --quick: what CI runs (a few minutes' worth of rounds in well under two). */
@@ -63,7 +67,12 @@ export const simulateCommand = new Command("simulate")
   .option("--out <dir>", "where run directories go", "runs/sim")
   .option("--quick", "a small run for CI: 6 participants, 2 rounds of 4 steps")
   .option("--json", "one JSON object per run on stdout")
+  .option("--resume <run-dir>", "carry on a simulated run from its last complete checkpoint (with --threads, --json)")
   .action(async (options: SimulateOptions) => {
+    if (options.resume !== undefined) {
+      await resumeRun(options);
+      return;
+    }
     const seeds = options.seeds.split(",").map(Number);
     if (seeds.some((s) => !Number.isInteger(s) || s < 0))
       throw new Error("--seeds: non-negative integers, comma-separated");
@@ -88,51 +97,86 @@ export const simulateCommand = new Command("simulate")
         : { localSteps: options.localSteps }),
     };
     for (const seed of seeds) {
-      const bar = new SingleBar({
-        format: `seed ${String(seed)} [{bar}] round {value}/{total} {status}`,
-        hideCursor: true,
-        stream: process.stderr,
-      });
-      bar.start(rounds, 0, { status: "preparing" });
-      const result = await simulate(
-        {
-          clients,
-          scenario: options.scenario,
-          bandwidthHz: options.bandwidthHz,
-          stepMs: options.stepMs ?? (preset === "tiny" ? 800 : 150),
-          threads: options.threads ?? availableParallelism(),
-          downlinkBps: 50e6,
-          latencyMs: 20,
-          flags,
-        },
-        seed,
-        (event) => {
-          if (event.kind === "stage") bar.update({ status: event.text });
-          else bar.update(event.line.round, { status: roundStatus(event.line) });
-        },
+      const result = await withProgressBar(seed, rounds, (progress) =>
+        simulate(
+          {
+            clients,
+            scenario: options.scenario,
+            bandwidthHz: options.bandwidthHz,
+            stepMs: options.stepMs ?? (preset === "tiny" ? 800 : 150),
+            threads: options.threads ?? availableParallelism(),
+            downlinkBps: 50e6,
+            latencyMs: 20,
+            flags,
+          },
+          seed,
+          progress,
+        ),
       );
-      bar.stop();
-      if (!result.ok) throw new Error(`seed ${String(seed)}: ${result.error.code}: ${result.error.reason}`);
-      const { runDir, summary, simulatedSec, wallSec } = result.value;
-      if (options.json === true) {
-        process.stdout.write(`${JSON.stringify({ seed, runDir, simulatedSec, wallSec, ...summary })}\n`);
-      } else {
-        const evaluation = summary.finalEval;
-        const quality =
-          evaluation === null
-            ? "no evaluation"
-            : "accuracy" in evaluation
-              ? `accuracy ${(100 * evaluation.accuracy).toFixed(2)}%`
-              : `perplexity ${evaluation.perplexity.toFixed(1)}`;
-        process.stdout.write(
-          `seed ${String(seed)}: ${String(summary.rounds)} rounds, ${quality}, ${(summary.bytesUp / 1e6).toFixed(2)} MB up ` +
-            `(${((100 * summary.bytesUp) / Math.max(1, summary.bytesDense)).toFixed(1)}% of dense), mean round ` +
-            `${(summary.meanRoundLatencyMs / 1000).toFixed(1)} s of ${(summary.latencyBudgetMs / 1000).toFixed(1)} s; ` +
-            `${simulatedSec.toFixed(0)} s simulated in ${wallSec.toFixed(0)} s -> ${runDir}\n`,
-        );
-      }
+      printRun(seed, result, options.json === true);
     }
   });
+
+/** --resume: the run's own settings, channel and devices; only where it trains and how it prints may change. */
+async function resumeRun(options: SimulateOptions): Promise<void> {
+  const allowed = new Set(["resume", "threads", "json", "scenario", "seeds", "out"]);
+  const extra = Object.keys(options).filter((key) => !allowed.has(key));
+  if (extra.length > 0) throw new Error(`--resume keeps the run's own settings; drop ${extra.join(", ")}`);
+  const point = loadResumePoint(options.resume ?? "");
+  if (!point.ok) throw new Error(point.error.reason);
+  const { settings } = point.value;
+  if (point.value.finished) {
+    throw new Error(`${point.value.runId} already logged all its ${String(settings.rounds)} rounds; nothing to resume`);
+  }
+  const { resumeSimulation } = await import("@airlora/sim");
+  const result = await withProgressBar(settings.seed, settings.rounds, (progress) =>
+    resumeSimulation(point.value, options.threads ?? availableParallelism(), progress),
+  );
+  printRun(settings.seed, result, options.json === true);
+}
+
+async function withProgressBar(
+  seed: number,
+  rounds: number,
+  start: (progress: SimulationProgress) => Promise<Result<SimulatedRun>>,
+): Promise<Result<SimulatedRun>> {
+  const bar = new SingleBar({
+    format: `seed ${String(seed)} [{bar}] round {value}/{total} {status}`,
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  bar.start(rounds, 0, { status: "preparing" });
+  try {
+    return await start((event) => {
+      if (event.kind === "stage") bar.update({ status: event.text });
+      else bar.update(event.line.round, { status: roundStatus(event.line) });
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+function printRun(seed: number, result: Result<SimulatedRun>, json: boolean): void {
+  if (!result.ok) throw new Error(`seed ${String(seed)}: ${result.error.code}: ${result.error.reason}`);
+  const { runDir, summary, simulatedSec, wallSec } = result.value;
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ seed, runDir, simulatedSec, wallSec, ...summary })}\n`);
+    return;
+  }
+  const evaluation = summary.finalEval;
+  const quality =
+    evaluation === null
+      ? "no evaluation"
+      : "accuracy" in evaluation
+        ? `accuracy ${(100 * evaluation.accuracy).toFixed(2)}%`
+        : `perplexity ${evaluation.perplexity.toFixed(1)}`;
+  process.stdout.write(
+    `seed ${String(seed)}: ${String(summary.rounds)} rounds, ${quality}, ${(summary.bytesUp / 1e6).toFixed(2)} MB up ` +
+      `(${((100 * summary.bytesUp) / Math.max(1, summary.bytesDense)).toFixed(1)}% of dense), mean round ` +
+      `${(summary.meanRoundLatencyMs / 1000).toFixed(1)} s of ${(summary.latencyBudgetMs / 1000).toFixed(1)} s; ` +
+      `${simulatedSec.toFixed(0)} s simulated in ${wallSec.toFixed(0)} s -> ${runDir}\n`,
+  );
+}
 
 function roundStatus(line: RoundLogLine): string {
   const evaluation = line.eval;
