@@ -68,9 +68,11 @@ export const simulateCommand = new Command("simulate")
   .option("--quick", "a small run for CI: 6 participants, 2 rounds of 4 steps")
   .option("--json", "one JSON object per run on stdout")
   .option("--resume <run-dir>", "carry on a simulated run from its last complete checkpoint (with --threads, --json)")
-  .action(async (options: SimulateOptions) => {
+  .action(async (options: SimulateOptions, command: Command) => {
     if (options.resume !== undefined) {
-      await resumeRun(options);
+      // Flags given on the command line, not defaults: with --resume, only where it trains and how it prints.
+      const given = Object.keys(options).filter((key) => command.getOptionValueSource(key) === "cli");
+      await resumeRun(options, given);
       return;
     }
     const seeds = options.seeds.split(",").map(Number);
@@ -118,9 +120,9 @@ export const simulateCommand = new Command("simulate")
   });
 
 /** --resume: the run's own settings, channel and devices; only where it trains and how it prints may change. */
-async function resumeRun(options: SimulateOptions): Promise<void> {
-  const allowed = new Set(["resume", "threads", "json", "scenario", "seeds", "out"]);
-  const extra = Object.keys(options).filter((key) => !allowed.has(key));
+async function resumeRun(options: SimulateOptions, given: readonly string[]): Promise<void> {
+  const allowed = new Set(["resume", "threads", "json"]);
+  const extra = given.filter((key) => !allowed.has(key));
   if (extra.length > 0) throw new Error(`--resume keeps the run's own settings; drop ${extra.join(", ")}`);
   const point = loadResumePoint(options.resume ?? "");
   if (!point.ok) throw new Error(point.error.reason);
