@@ -171,7 +171,6 @@ export async function prepareRun(
   });
 }
 
-/** A resumed run must serve the very model and shards its participants trained on (same seed, same code). */
 /** The settings the task's data is a pure function of: the same ones give the same shards and splits. */
 export function dataOf(settings: RunSettings) {
   const { preset, task, shards, alpha, seed, contextWindows } = settings;

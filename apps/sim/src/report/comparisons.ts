@@ -4,6 +4,7 @@
 // data partition, the initial adapter and the channel, so the paired spread is the rule's effect, not the seed's.
 // Pure.
 import { meanAndSd, type MeanSd } from "@airlora/core";
+import { pm, qualityOf, qualityPm } from "./format";
 import type { GroupFigures, RunFigures } from "./summarise";
 
 export interface Comparison {
@@ -24,9 +25,6 @@ const settingOf = (g: GroupFigures): string => {
   if (r === undefined) return "";
   return `${r.task} ${r.preset} ${r.scenario} N=${String(r.clients)} steps=${String(r.localSteps)} budget=${String(r.latencyBudgetMs / 1000)}s`;
 };
-
-const pm = (x: MeanSd, digits: number, scale = 1): string =>
-  `${(x.mean * scale).toFixed(digits)} +- ${(x.sd * scale).toFixed(digits)}`;
 
 export function compareGroups(groups: readonly GroupFigures[]): ComparisonSet[] {
   const settings = new Map<string, GroupFigures[]>();
@@ -52,7 +50,7 @@ function compareSetting(setting: string, members: readonly GroupFigures[], soft:
   const kind = soft.qualityKind;
   const pick = (f: RunFigures): number => (split === "test" ? (f.testQuality ?? Number.NaN) : f.quality);
   const quality = (g: GroupFigures): MeanSd => meanAndSd(g.figures.map(pick));
-  const q = (g: GroupFigures): string => (kind === "accuracy" ? `${pm(quality(g), 2, 100)}%` : pm(quality(g), 2));
+  const q = (g: GroupFigures): string => qualityPm(quality(g), kind);
   const better = kind === "accuracy" ? "higher" : "lower";
   const diff = (other: GroupFigures, name: string): string => {
     const d = pairedDifference(soft, other, pick);
@@ -134,7 +132,7 @@ function againstFixed(
     const mix = (a: number, b: number): number => a + w * (b - a);
     const fq = mix(quality(below).mean, quality(above).mean);
     const fe = mix(below.energyLost.mean, above.energyLost.mean);
-    atLatency = `at TSFA's latency (${target.toFixed(2)} of the budget), fixed interpolated between ${name(below)} and ${name(above)} would reach ${formatQuality(fq, kind)} and lose ${fe.toFixed(3)} of the energy; TSFA reaches ${q(soft)} and loses ${pm(soft.energyLost, 3)}`;
+    atLatency = `at TSFA's latency (${target.toFixed(2)} of the budget), fixed interpolated between ${name(below)} and ${name(above)} would reach ${qualityOf(fq, kind)} and lose ${fe.toFixed(3)} of the energy; TSFA reaches ${q(soft)} and loses ${pm(soft.energyLost, 3)}`;
   } else {
     const nearest = below ?? above ?? fixed[0];
     atLatency =
@@ -146,16 +144,12 @@ function againstFixed(
     const last = g.curve.at(-1);
     if (last === undefined) return "";
     const reached = timeToReach(soft, last.quality, kind);
-    return `${name(g)} ends at ${formatQuality(last.quality, kind)} (validation) after ${last.seconds.toFixed(1)} s; TSFA ${reached === undefined ? "does not reach it" : `reaches it after ${reached.toFixed(1)} s`}`;
+    return `${name(g)} ends at ${qualityOf(last.quality, kind)} (validation) after ${last.seconds.toFixed(1)} s; TSFA ${reached === undefined ? "does not reach it" : `reaches it after ${reached.toFixed(1)} s`}`;
   });
   return {
     question: "TSFA against fixed at equal average latency: energy lost, time to fixed's final quality",
     answer: [atLatency, ...times].filter((t) => t !== "").join(". ") + ".",
   };
-}
-
-function formatQuality(x: number, kind: GroupFigures["qualityKind"]): string {
-  return kind === "accuracy" ? `${(100 * x).toFixed(2)}%` : x.toFixed(2);
 }
 
 /** Simulated seconds until the group's mean validation curve first reaches `target`; undefined if it never does. */

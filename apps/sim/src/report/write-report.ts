@@ -7,6 +7,7 @@ import { adapterMovement } from "@airlora/coordinator";
 import { fail, meanAndSd, ok, type MeanSd, type Result } from "@airlora/core";
 import { energyAgainstV, latencyAgainstBudget, qualityAgainstBytes, qualityAgainstTime } from "./charts";
 import { compareGroups, type ComparisonSet } from "./comparisons";
+import { pm, qualityPm } from "./format";
 import { readRun, type RunRecord } from "./read-run";
 import { groupFigures, type GroupFigures } from "./summarise";
 
@@ -21,12 +22,9 @@ const CHARTS = {
  * the report is written again. */
 export const TEST_READINGS_FILE = "test-readings.json";
 
-const pm = (x: MeanSd, digits: number, scale = 1): string =>
-  `${(x.mean * scale).toFixed(digits)} +- ${(x.sd * scale).toFixed(digits)}`;
-
 function table(groups: readonly GroupFigures[]): string {
   const format = (g: GroupFigures, x: MeanSd | undefined): string =>
-    x === undefined ? "not read" : g.qualityKind === "accuracy" ? `${pm(x, 2, 100)}%` : pm(x, 2);
+    x === undefined ? "not read" : qualityPm(x, g.qualityKind);
   const rows = groups.map(
     (g) =>
       `| ${g.key} | ${g.seeds.join(", ")} | ${format(g, g.quality)} | ${format(g, g.testQuality)} | ${pm(g.mbUp, 2)} | ${pm(g.shareOfDense, 1, 100)}% | ${pm(g.latencyOverBudget, 2)} | ${pm(g.energyLost, 3)} |`,
