@@ -82,7 +82,7 @@ export async function simulate(
   seed: number,
   progress: SimulationProgress = () => undefined,
 ): Promise<Result<SimulatedRun>> {
-  return run(options, seed, progress, undefined);
+  return runSimulation(options, seed, progress, undefined);
 }
 
 /** Carries on a simulated run from its last complete checkpoint (docs/simulator.md section 6): its own settings,
@@ -95,10 +95,10 @@ export async function resumeSimulation(
 ): Promise<Result<SimulatedRun>> {
   const recorded = recordedOptions(resume, threads);
   if (!recorded.ok) return recorded;
-  return run(recorded.value, resume.settings.seed, progress, resume);
+  return runSimulation(recorded.value, resume.settings.seed, progress, resume);
 }
 
-async function run(
+async function runSimulation(
   options: SimulationOptions,
   seed: number,
   progress: SimulationProgress,

@@ -88,15 +88,23 @@ function movementTable(groups: readonly GroupFigures[]): string[] {
   ];
 }
 
-function readTestReadings(out: string): Map<string, number> {
+function readTestReadings(out: string): Result<Map<string, number>> {
   const path = join(out, TEST_READINGS_FILE);
-  if (!existsSync(path)) return new Map();
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+  if (!existsSync(path)) return ok(new Map());
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    return fail({
+      code: "bad-readings",
+      reason: `${path}: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
   const entries =
     typeof parsed === "object" && parsed !== null
       ? Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === "number")
       : [];
-  return new Map(entries);
+  return ok(new Map(entries));
 }
 
 /** `newReadings`: test-split figures just read, by run id; they join those already kept in the out folder. */
@@ -113,7 +121,9 @@ export function writeReport(
   }
   if (runs.length === 0) return fail({ code: "no-runs", reason: "name at least one run directory" });
   mkdirSync(out, { recursive: true });
-  const readings = new Map([...readTestReadings(out), ...newReadings]);
+  const kept = readTestReadings(out);
+  if (!kept.ok) return kept;
+  const readings = new Map([...kept.value, ...newReadings]);
   if (newReadings.size > 0) {
     writeFileSync(join(out, TEST_READINGS_FILE), `${JSON.stringify(Object.fromEntries(readings), null, 2)}\n`);
   }
