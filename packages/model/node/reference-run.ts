@@ -1,8 +1,9 @@
 // The centralised reference run (issue: model): LoRA fine-tunes a base model on the whole spam training split and
-// prints its accuracy on the held-out split `--split` names (validation by default: settings are chosen there; test once,
-// for the report) next to naive Bayes on the same split; then fine-tunes on sotu and prints held-out
-// perplexity before and after.   npx tsx packages/model/node/reference-run.ts [--preset tiny] [--spam-steps N]
-// The defaults are the recorded run that reaches the baseline (packages/model/README.md, ~100 min on 2 cores).
+// prints its accuracy on each held-out split `--split` names (validation by default: settings are chosen there;
+// `--split validation,test` once the settings are fixed, for the report) next to naive Bayes on the same split; then
+// fine-tunes on sotu and prints held-out perplexity before and after.
+//   npx tsx packages/model/node/reference-run.ts [--preset tiny] [--seed N] [--spam-steps N] [--split a,b]
+// The defaults are the recipe measured over seeds in packages/model/README.md (~1 hour per seed on one core).
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
@@ -24,6 +25,7 @@ import { writeFileAtomic } from "./files";
 import { loadBaseModel, modelDir } from "./load-model";
 import { prepareTask } from "./tasks/prepare-task";
 import { loadSpamEmails, type SpamEmail } from "./tasks/spam-dataset";
+import type { ReferenceResult } from "./reference-result";
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +46,7 @@ const { values } = parseArgs({
     "model-dir": { type: "string" },
     "save-adapter": { type: "string" },
     split: { type: "string", default: "validation" },
+    json: { type: "string" },
   },
 });
 const preset = values.preset as PresetName;
@@ -55,10 +58,14 @@ function oneOf<T extends string>(flag: string, value: string, choices: readonly 
 }
 const schedule = oneOf("lr-schedule", values["lr-schedule"], ["constant", "cosine"]);
 const windows = oneOf("windows", values.windows, ["whole", "random"]);
-// Settings are chosen on validation; `--split test` is for the report, once the settings are fixed.
-const heldOut = oneOf("split", values.split, ["validation", "test"]);
-const scoredOn = (task: { readonly validationShard: Shard; readonly testShard: Shard }): Shard =>
-  heldOut === "test" ? task.testShard : task.validationShard;
+// Settings are chosen on validation; the test split is for the report, once the settings are fixed. Scoring both in
+// one run trains once per seed; "before fine-tuning" is scored on the first split named only.
+type HeldOut = "validation" | "test";
+const heldOut: readonly HeldOut[] = [...new Set(values.split.split(","))].map((name) =>
+  oneOf("split", name.trim(), ["validation", "test"] as const),
+);
+const scoredOn = (task: { readonly validationShard: Shard; readonly testShard: Shard }, split: HeldOut): Shard =>
+  split === "test" ? task.testShard : task.validationShard;
 const seed = Number(values.seed);
 const batch = Number(values.batch);
 await tf.setBackend(values.backend);
@@ -132,12 +139,12 @@ async function fineTune(
   label: string,
   task: TaskHead,
   train: TrainingExamples,
-  test: TrainingExamples,
+  heldOutShards: readonly [TrainingExamples, ...TrainingExamples[]],
   steps: number,
-): Promise<{ before: Evaluation; after: Evaluation; minutes: number; adapter: AdapterState }> {
+): Promise<{ before: Evaluation; after: Evaluation[]; minutes: number; adapter: AdapterState }> {
   const spec = adapterSpecFor(files.config, { rank: Number(values.rank), targets, head: task });
   const start = await withProbedHead(task, initAdapter(spec, seed + 1), train);
-  const before = await evaluateAdapter(model, spec, task, start, test);
+  const before = await evaluateAdapter(model, spec, task, start, heldOutShards[0]);
   const bar = new SingleBar({
     format: `${label} {bar} {value}/{total} | loss {loss} | {tps} tok/s | ETA {eta_formatted}`,
     noTTYOutput: true,
@@ -159,7 +166,8 @@ async function fineTune(
     },
   });
   bar.stop();
-  const after = await evaluateAdapter(model, spec, task, result.adapter, test);
+  const after: Evaluation[] = [];
+  for (const shard of heldOutShards) after.push(await evaluateAdapter(model, spec, task, result.adapter, shard));
   return { before, after, minutes: result.elapsedMs / 60_000, adapter: result.adapter };
 }
 
@@ -169,18 +177,29 @@ const spamWindows = Number(values["spam-windows"]);
 const spam = prepareTask("spam", { clients: 1, alpha: 1, seed, seqLen: spamWindows * seqLen, vocab: files.vocab });
 if (!spam.ok) throw new Error(spam.error.reason);
 const spamTrain = wholeTrainingSplit(spam.value.clientShards[0], spam.value.calibrationShard);
+const [firstSplit, ...otherSplits] = heldOut;
+if (firstSplit === undefined) throw new Error("--split names no split");
+const spamHeldOut = [
+  scoredOn(spam.value, firstSplit),
+  ...otherSplits.map((name) => scoredOn(spam.value, name)),
+] as const;
 const spamRun = await fineTune(
   "spam",
   { kind: "classifier", classes: 2 },
   spamTrain,
-  scoredOn(spam.value),
+  spamHeldOut,
   Number(values["spam-steps"]),
 );
 
+const accuracyOf = (e: Evaluation | undefined): number => (e?.kind === "classifier" ? e.accuracy : Number.NaN);
+const perplexityOf = (e: Evaluation | undefined): number => (e?.kind === "lm" ? e.perplexity : Number.NaN);
+const percent = (x: number): string => `${(100 * x).toFixed(2)}%`;
 // Printed at once too, so that the spam figure survives whatever happens in the sotu half.
-console.log(
-  `spam: LoRA ${heldOut} accuracy ${spamRun.after.kind === "classifier" ? (100 * spamRun.after.accuracy).toFixed(2) : "-"}% after ${spamRun.minutes.toFixed(1)} min`,
-);
+heldOut.forEach((name, i) => {
+  console.log(
+    `spam: LoRA ${name} accuracy ${percent(accuracyOf(spamRun.after[i]))} after ${spamRun.minutes.toFixed(1)} min`,
+  );
+});
 const savePath = values["save-adapter"];
 if (savePath !== undefined) {
   // The trained spam adapter and head, named the PEFT way, so that evaluation variants need no new training run.
@@ -197,19 +216,21 @@ if (savePath !== undefined) {
 }
 const emails = loadSpamEmails();
 const split = splitSpam(emails, seed);
-const bayesOn = (text: (email: SpamEmail) => string): number => {
+const bayesOn = (name: HeldOut, text: (email: SpamEmail) => string): number => {
   const pick = (i: number): LabelledText => {
     const email = emails[i];
     return email === undefined ? { text: "", label: 0 } : { text: text(email), label: email.label };
   };
-  return naiveBayesAccuracy(trainNaiveBayes(split.train.map(pick)), split[heldOut].map(pick));
+  return naiveBayesAccuracy(trainNaiveBayes(split.train.map(pick)), split[name].map(pick));
 };
-const bayes = bayesOn((email) => email.text);
-// The same baseline on only the tokens the model reads, to show what the cut costs.
+// The same baseline also on only the tokens the model reads, to show what the cut costs.
 const tokenizer = createTokenizer(files.vocab);
-const bayesOnModelInput = bayesOn((email) =>
-  tokenizer.decode(tokenizer.encode(email.text).slice(0, spamWindows * seqLen)),
-);
+const modelInput = (email: SpamEmail): string =>
+  tokenizer.decode(tokenizer.encode(email.text).slice(0, spamWindows * seqLen));
+const bayes = heldOut.map((name) => ({
+  whole: bayesOn(name, (email) => email.text),
+  modelInput: bayesOn(name, modelInput),
+}));
 
 const sotu = prepareTask("sotu", {
   clients: 1,
@@ -221,15 +242,71 @@ const sotu = prepareTask("sotu", {
 });
 if (!sotu.ok) throw new Error(sotu.error.reason);
 const sotuTrain = wholeTrainingSplit(sotu.value.clientShards[0], sotu.value.calibrationShard);
-const sotuRun = await fineTune("sotu", { kind: "lm" }, sotuTrain, scoredOn(sotu.value), Number(values["sotu-steps"]));
+const sotuHeldOut = [
+  scoredOn(sotu.value, firstSplit),
+  ...otherSplits.map((name) => scoredOn(sotu.value, name)),
+] as const;
+const sotuRun = await fineTune("sotu", { kind: "lm" }, sotuTrain, sotuHeldOut, Number(values["sotu-steps"]));
 
-const accuracy = (e: Evaluation): string => (e.kind === "classifier" ? `${(100 * e.accuracy).toFixed(2)}%` : "-");
-const perplexity = (e: Evaluation): string => (e.kind === "lm" ? e.perplexity.toFixed(1) : "-");
+const probed = Number(values["probe-iterations"]) > 0 ? ", with the linearly probed head" : "";
 console.log(`
 Reference run: ${preset}, LoRA rank ${values.rank} on ${values.targets}, batch ${String(batch)}, lr ${values.lr} (${schedule}), seed ${String(seed)}, ${values.backend}
-spam  (${String(spamTrain.lengths.length)} train / ${String(scoredOn(spam.value).lengths.length)} ${heldOut} emails, first ${String(spamWindows * seqLen)} tokens in windows of ${String(seqLen)}, trained on ${windows === "random" ? "one random window" : "whole rows"}, ${values["spam-steps"]} steps, ${spamRun.minutes.toFixed(1)} min)
-  LoRA ${heldOut} accuracy ${accuracy(spamRun.after)} (before fine-tuning ${accuracy(spamRun.before)}${Number(values["probe-iterations"]) > 0 ? ", with the linearly probed head" : ""})
-  naive Bayes accuracy   ${(100 * bayes).toFixed(2)}% (same split, word counts; ${(100 * bayesOnModelInput).toFixed(2)}% on the first ${String(spamWindows * seqLen)} tokens only)
-sotu  (${String(sotuTrain.lengths.length)} train rows / ${String(scoredOn(sotu.value).lengths.length)} ${heldOut} rows, ${values["sotu-steps"]} steps, ${sotuRun.minutes.toFixed(1)} min)
-  ${heldOut} perplexity ${perplexity(sotuRun.before)} -> ${perplexity(sotuRun.after)}
-`);
+spam  (${String(spamTrain.lengths.length)} train emails, first ${String(spamWindows * seqLen)} tokens in windows of ${String(seqLen)}, trained on ${windows === "random" ? "one random window" : "whole rows"}, ${values["spam-steps"]} steps, ${spamRun.minutes.toFixed(1)} min)
+  before fine-tuning     ${percent(accuracyOf(spamRun.before))} on ${firstSplit}${probed}`);
+heldOut.forEach((name, i) => {
+  const nb = bayes[i];
+  console.log(
+    `  ${name} (${String(spamHeldOut[i]?.lengths.length)} emails): LoRA ${percent(accuracyOf(spamRun.after[i]))}, naive Bayes ${percent(nb?.whole ?? Number.NaN)} (word counts; ${percent(nb?.modelInput ?? Number.NaN)} on the first ${String(spamWindows * seqLen)} tokens only)`,
+  );
+});
+console.log(
+  `sotu  (${String(sotuTrain.lengths.length)} train rows, ${values["sotu-steps"]} steps, ${sotuRun.minutes.toFixed(1)} min)`,
+);
+heldOut.forEach((name, i) => {
+  console.log(
+    `  ${name} (${String(sotuHeldOut[i]?.lengths.length)} rows) perplexity ${i === 0 ? perplexityOf(sotuRun.before).toFixed(1) : "-"} -> ${perplexityOf(sotuRun.after[i]).toFixed(1)}`,
+  );
+});
+
+const resultPath = values.json;
+if (resultPath !== undefined) {
+  // One seed's figures, for reference-summary.ts to give the mean +- sd over seeds.
+  const result: ReferenceResult = {
+    preset,
+    seed,
+    settings: {
+      rank: Number(values.rank),
+      targets: values.targets,
+      batch,
+      lr: Number(values.lr),
+      schedule,
+      windows,
+      spamWindows,
+      spamSteps: Number(values["spam-steps"]),
+      sotuSteps: Number(values["sotu-steps"]),
+      sotuEval: Number(values["sotu-eval"]),
+    },
+    spam: {
+      minutes: spamRun.minutes,
+      probedHead: { split: firstSplit, accuracy: accuracyOf(spamRun.before) },
+      splits: heldOut.map((name, i) => ({
+        split: name,
+        rows: spamHeldOut[i]?.lengths.length ?? 0,
+        accuracy: accuracyOf(spamRun.after[i]),
+        naiveBayes: bayes[i]?.whole ?? Number.NaN,
+        naiveBayesOnModelInput: bayes[i]?.modelInput ?? Number.NaN,
+      })),
+    },
+    sotu: {
+      minutes: sotuRun.minutes,
+      before: { split: firstSplit, perplexity: perplexityOf(sotuRun.before) },
+      splits: heldOut.map((name, i) => ({
+        split: name,
+        rows: sotuHeldOut[i]?.lengths.length ?? 0,
+        perplexity: perplexityOf(sotuRun.after[i]),
+      })),
+    },
+  };
+  writeFileAtomic(resultPath, JSON.stringify(result, null, 2) + "\n");
+  console.log(`result written to ${resultPath}`);
+}
