@@ -5,6 +5,7 @@ import type { ModelConfig } from "../config/model-config";
 import type { NamedTensor } from "../safetensors/safetensors";
 import { gelu } from "./gelu";
 import { registerMatMulGradient } from "./matmul-gradient";
+import { lookUpRows } from "./row-lookup";
 
 export interface GptModel {
   readonly config: ModelConfig;
@@ -133,18 +134,21 @@ function residualStream(
 /**
  * Token embeddings [B, T, nEmbd]. A LoRA factor on "wte" (the "emb" target) adds scale * B A[:, id] to each token's
  * input embedding, a learned per-token offset in an r-dimensional subspace; the tied LM head keeps the frozen wte.
- * Both it and embedByMatmul look up by oneHot(ids) @ weights, since the wasm backend has no gather gradient.
+ * The offset reads column id of A by lookUpRows, whose gradient the wasm backend has (row-lookup.ts);
+ * embedByMatmul (pretraining, where wte itself trains) still looks the frozen rows up by oneHot(ids) @ wte.
  */
 function tokenEmbeddings(model: GptModel, ids: tf.Tensor2D, options: ForwardOptions): tf.Tensor3D {
   const { vocabSize, nEmbd } = model.config;
   const [batch, time] = ids.shape;
-  const needsOneHot = options.embedByMatmul === true || options.lora?.modules.has(EMBEDDING_MODULE) === true;
-  if (!needsOneHot) return tf.gather(weight(model, "wte.weight"), ids) as tf.Tensor3D;
-  const oneHot = tf.reshape(tf.oneHot(ids, vocabSize), [batch * time, vocabSize]);
+  const flatIds = tf.reshape<tf.Rank.R1>(ids, [batch * time]);
   const frozen = options.embedByMatmul
-    ? tf.matMul(oneHot, weight(model, "wte.weight"))
-    : tf.gather(weight(model, "wte.weight"), tf.reshape(ids, [batch * time]));
-  return tf.reshape(withLora(frozen, oneHot, EMBEDDING_MODULE, options.lora), [batch, time, nEmbd]);
+    ? tf.matMul(tf.oneHot(flatIds, vocabSize), weight(model, "wte.weight"))
+    : tf.gather(weight(model, "wte.weight"), flatIds);
+  const factors = options.lora?.modules.get(EMBEDDING_MODULE);
+  if (options.lora === undefined || factors === undefined) return tf.reshape(frozen, [batch, time, nEmbd]);
+  // Explicit transposes, as in withLora.
+  const offsets = tf.matMul(lookUpRows(tf.transpose(factors.a), flatIds), tf.transpose(factors.b));
+  return tf.reshape(tf.add(frozen, tf.mul(offsets, options.lora.scale)), [batch, time, nEmbd]);
 }
 
 /** Next-token logits [B * T, vocab] through the tied embedding. */
