@@ -180,6 +180,21 @@ describe("airlora simulate", () => {
     if (!read.ok) expect(read.error.reason).toContain("the data split differs");
   });
 
+  it("carries what round 1's updates left out into round 2 with --error-feedback, and changes nothing before", async () => {
+    const out = mkdtempSync(join(tmpdir(), "airlora-sim-ef-"));
+    const base = options(out);
+    const run = await simulate({ ...base, flags: { ...base.flags, errorFeedback: true } }, SEED);
+    if (!run.ok) throw new Error(run.error.reason);
+    const carried = linesOf(run.value.runDir);
+    const sent = (line: RoundLogLine | undefined) =>
+      line?.clients.map((c) => (c.status === "submitted" ? [c.bytesUp, c.keptRatio, c.energyLost] : c.status));
+    // Round 1 has nothing to carry yet, and it did leave something out (else round 2 would have nothing to add).
+    expect(sent(carried[1])).toEqual(sent(first[1]));
+    expect(first[1]?.clients.some((c) => c.status === "submitted" && (c.energyLost ?? 0) > 0)).toBe(true);
+    expect(sent(carried[2])).not.toEqual(sent(first[2]));
+    expect(carried[2]?.eval).not.toEqual(first[2]?.eval);
+  });
+
   it("resumes a run cut back to round 1 and trains round 2 to the same evaluation, bytes and steps", async () => {
     const copy = mkdtempSync(join(tmpdir(), "airlora-resume-"));
     cpSync(firstDir, copy, { recursive: true });

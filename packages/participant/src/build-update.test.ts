@@ -65,6 +65,41 @@ describe("building a round's update", () => {
     expect(built.value.energyLost).toBeLessThan(1);
   });
 
+  it.each(["soft", "topk"] as const)(
+    "carries what a tight %s budget left out into the next build (error feedback), and nothing without it",
+    (kind) => {
+      const wte = spec.modules[1];
+      if (wte === undefined) throw new Error("no wte module");
+      const byteBudget = softOverheadBytes(spec, "fp16") + softComponentBytes(wte, "fp16");
+      const first = buildRoundUpdate(spec, global, local, { round: 1, kind, byteBudget, precision: "fp16" });
+      if (!first.ok) throw new Error(first.error.reason);
+      const { residual } = first.value;
+      if (residual === undefined) throw new Error(`a ${kind} build returned no residual`);
+      expect(residual.modules.some((m) => m.a.some((x) => x !== 0) || m.b.some((x) => x !== 0))).toBe(true);
+      // A round that trained nothing new: only the carry has anything to send.
+      const unchanged = cloneAdapter(global);
+      const withCarry = buildRoundUpdate(
+        spec,
+        global,
+        unchanged,
+        { round: 2, kind, byteBudget, precision: "fp16" },
+        residual,
+      );
+      const without = buildRoundUpdate(spec, global, unchanged, { round: 2, kind, byteBudget, precision: "fp16" });
+      if (!withCarry.ok || !without.ok) throw new Error("a build failed");
+      expect(withCarry.value.keptRatio).toBeGreaterThan(0);
+      expect(without.value.keptRatio).toBe(0);
+    },
+  );
+
+  it("returns no residual for the kinds that send everything", () => {
+    for (const kind of ["dense", "b-only"] as const) {
+      const byteBudget = maxEncodedSize(spec, "fp16", kind);
+      const built = buildRoundUpdate(spec, global, local, { round: 1, kind, byteBudget, precision: "fp16" });
+      expect(built.ok && built.value.residual).toBeUndefined();
+    }
+  });
+
   it("reports the importance of every (module, rank) component, module-major, as rankImportance computes it", () => {
     const built = buildRoundUpdate(spec, global, local, {
       round: 1,

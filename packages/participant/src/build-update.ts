@@ -20,6 +20,8 @@ export interface BuiltUpdate {
   readonly energyLost: number;
   /** s_i^2 of every (module, rank) component of the change, module-major. */
   readonly spectrum: number[];
+  /** soft and topk: what this update left out (error feedback's carry, for the next round's build). */
+  readonly residual: AdapterState | undefined;
 }
 
 export function buildRoundUpdate(
@@ -27,14 +29,20 @@ export function buildRoundUpdate(
   global: AdapterState,
   local: AdapterState,
   assignment: Pick<Assignment, "round" | "kind" | "byteBudget" | "precision">,
+  /** The previous build's residual: added to this change before selection (error feedback). */
+  carried?: AdapterState,
 ): Result<BuiltUpdate> {
   const { round, precision, byteBudget } = assignment;
   const built = (() => {
     switch (assignment.kind) {
-      case "soft":
-        return buildSoftUpdate(spec, global, local, round, byteBudget - softOverheadBytes(spec, precision), precision);
-      case "topk":
-        return buildTopkUpdate(spec, global, local, round, byteBudget - topkOverheadBytes(spec, precision), precision);
+      case "soft": {
+        const budget = byteBudget - softOverheadBytes(spec, precision);
+        return buildSoftUpdate(spec, global, local, round, budget, precision, carried);
+      }
+      case "topk": {
+        const budget = byteBudget - topkOverheadBytes(spec, precision);
+        return buildTopkUpdate(spec, global, local, round, budget, precision, carried);
+      }
       case "dense":
         return buildDenseUpdate(spec, global, local, round);
       case "b-only":
@@ -57,6 +65,7 @@ export function buildRoundUpdate(
     keptRatio: built.value.keptRatio,
     energyLost: Math.min(1, Math.max(0, built.value.energyLost)),
     spectrum: importanceSpectrum(spec, global, local),
+    residual: "residual" in built.value ? built.value.residual : undefined,
   });
 }
 

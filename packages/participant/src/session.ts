@@ -76,6 +76,8 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
   /** What this participant's uplink achieved (probe, then uploads), bits/s. */
   let achievedBps: number | undefined;
   let current: { round: number; signal: { aborted: boolean } } | undefined;
+  /** Error feedback's carry: what the last uploaded soft or top-k update left out, and the adapter it fits. */
+  let carried: { adapter: string; residual: AdapterState } | undefined;
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
   /** undefined until the shell says (Node participants have no page and never do). */
@@ -323,7 +325,9 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
     const computeMs = clock.now() - computeStarted;
     if (aborted()) return;
 
-    const built = buildRoundUpdate(spec.value, global.value, work.value.adapter, assignment);
+    const adapterKey = JSON.stringify(assignment.adapter);
+    const carry = assignment.errorFeedback && carried?.adapter === adapterKey ? carried.residual : undefined;
+    const built = buildRoundUpdate(spec.value, global.value, work.value.adapter, assignment, carry);
     if (!built.ok) {
       problem(built.error.code, built.error.reason);
       return;
@@ -345,6 +349,9 @@ export function startParticipantSession(options: SessionOptions): ParticipantSes
       problem(`upload:${upload.error.code}`, upload.error.reason);
       return;
     }
+    // Only an update that arrived moves the carry on; after a failed upload the last one stays.
+    const { residual } = built.value;
+    carried = assignment.errorFeedback && residual !== undefined ? { adapter: adapterKey, residual } : undefined;
     const measured = uploadRateBps(payload.length, upload.value.uploadMs);
     if (measured !== undefined && measured < 0.8 * assignment.paceBps) achievedBps = measured;
     const report: RoundReport = {

@@ -38,6 +38,8 @@ export interface RunConfig {
   readonly probeDeadlineMs: number;
   /** `--scheduler fixed`: the share of components every participant keeps. */
   readonly fixedKeptRatio: number;
+  /** `--error-feedback`: soft and top-k participants carry what they left out into the next round's update. */
+  readonly errorFeedback: boolean;
   /** `--rank`: skip TSFA stage 1. */
   readonly overrideRank?: number;
   /** The adapter spec of every rank the run may choose (stage 1 candidates, or just the override). */

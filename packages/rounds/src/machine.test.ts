@@ -292,6 +292,22 @@ describe("round machine", () => {
     expect(effectsOf(late.effects, "finished")).toHaveLength(1);
   });
 
+  it.each([
+    ["soft", true, true],
+    ["topk", true, true],
+    ["fedit", true, false],
+    ["soft", false, false],
+  ] as const)(
+    "asks %s participants for error feedback (asked: %s) in LoRA rounds only: %s",
+    (rule, asked, expected) => {
+      const { state, effects } = started(testConfig({ rule, errorFeedback: asked }));
+      const probe = effectsOf(effects, "start-round")[0]?.assignments[0]?.assignment;
+      expect(probe).toMatchObject({ phase: "probe", errorFeedback: false });
+      const lora = effectsOf(completeRound(state, 100, 0.7).effects, "start-round")[0]?.assignments[0]?.assignment;
+      expect(lora).toMatchObject({ phase: "lora", errorFeedback: expected });
+    },
+  );
+
   it.each(["fedit", "ffa", "topk"] as const)("completes rounds with the %s rule", (rule) => {
     let { state } = started(testConfig({ rule }));
     state = completeRound(state, 100, 0.7).state;

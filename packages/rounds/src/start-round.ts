@@ -136,6 +136,8 @@ function assignmentOf(
     localSteps: phase === "probe" ? 0 : config.localSteps,
     precision: config.precision,
     kind: plan.kind,
+    // The probe round changes only the head, which is always sent whole.
+    errorFeedback: config.errorFeedback && phase === "lora" && (plan.kind === "soft" || plan.kind === "topk"),
     adapter,
     seed: member.seed,
   };

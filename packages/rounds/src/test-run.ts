@@ -51,6 +51,7 @@ export function testConfig(overrides: Partial<RunConfig> = {}): RunConfig {
     graceFraction: 0.5,
     probeDeadlineMs: 60_000,
     fixedKeptRatio: 0.5,
+    errorFeedback: false,
     overrideRank: 4,
     specs: [smallSpec(2), smallSpec(4)],
     targets: ["q", "v"],

@@ -11,7 +11,7 @@ import type { Result } from "@airlora/core";
 import type { SimulatedRun, SimulationProgress } from "@airlora/sim";
 import { loadResumePoint } from "../run/resume";
 import type { RunFlags } from "../run/run-settings";
-import { integer, oneOf, positive } from "./arguments";
+import { integer, nonNegative, oneOf, positive } from "./arguments";
 
 interface SimulateOptions {
   clients?: number;
@@ -24,6 +24,8 @@ interface SimulateOptions {
   latencyBudgetMs?: number;
   localSteps?: number;
   keptRatio?: number;
+  queueFloor?: number;
+  errorFeedback?: boolean;
   scenario: ChannelScenario;
   bandwidthHz?: number;
   stepMs?: number;
@@ -53,6 +55,15 @@ export const simulateCommand = new Command("simulate")
     "--kept-ratio <x>",
     "--scheduler fixed: the share of rank components everyone keeps (default 0.5)",
     positive(1),
+  )
+  .option(
+    "--queue-floor <s>",
+    "place-holder backlog added to Q when scheduling, seconds (default V / budget)",
+    nonNegative(1e12),
+  )
+  .option(
+    "--error-feedback",
+    "soft, topk: participants carry what an update leaves out into their next one (error feedback)",
   )
   .option(
     "--scenario <name>",
@@ -92,6 +103,8 @@ export const simulateCommand = new Command("simulate")
       ...(options.V === undefined ? {} : { penaltyWeight: options.V }),
       ...(options.latencyBudgetMs === undefined ? {} : { latencyBudgetMs: options.latencyBudgetMs }),
       ...(options.keptRatio === undefined ? {} : { keptRatio: options.keptRatio }),
+      ...(options.queueFloor === undefined ? {} : { queueFloorSec: options.queueFloor }),
+      ...(options.errorFeedback === undefined ? {} : { errorFeedback: options.errorFeedback }),
       ...(options.localSteps === undefined
         ? options.quick === true
           ? { localSteps: QUICK.localSteps }

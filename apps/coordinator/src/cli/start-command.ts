@@ -110,6 +110,10 @@ export const startCommand = new Command("start")
     positive(1),
   )
   .option(
+    "--error-feedback",
+    "soft, topk: participants carry what an update leaves out into their next one (error feedback)",
+  )
+  .option(
     "--eval-rows <n>",
     "held-out rows evaluated after each round (default: all; tiny spam 64)",
     integer(1, 1_000_000),

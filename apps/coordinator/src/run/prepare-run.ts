@@ -68,6 +68,7 @@ export async function prepareRun(
     graceFraction: 0.5,
     probeDeadlineMs: Math.max(60_000, 2 * settings.latencyBudgetMs),
     fixedKeptRatio: settings.keptRatio,
+    errorFeedback: settings.errorFeedback,
     ...(settings.rank === undefined ? {} : { overrideRank: settings.rank }),
     specs,
     targets: settings.targets,

@@ -39,6 +39,8 @@ export interface RunSettings {
   readonly queueFloorSec: number;
   readonly graceMs: number;
   readonly keptRatio: number;
+  /** `--error-feedback`: soft and top-k participants carry what they leave out into their next update. */
+  readonly errorFeedback: boolean;
   /** Held-out rows evaluated after each round (undefined: all of them). */
   readonly evalRows: number | undefined;
   readonly maxClients: number;
@@ -104,6 +106,7 @@ export function runSettings(flags: RunFlags): Result<RunSettings> {
     queueFloorSec: flags.queueFloorSec ?? penaltyWeight / (latencyBudgetMs / 1000),
     graceMs: flags.graceMs ?? 2000,
     keptRatio: flags.keptRatio ?? 0.5,
+    errorFeedback: flags.errorFeedback ?? false,
     evalRows: flags.evalRows ?? defaults.evalRows,
     maxClients: flags.maxClients ?? 1000,
     chunkBytes: flags.chunkBytes ?? 65_536,

@@ -38,6 +38,8 @@ const StoredSettings = z.object({
   queueFloorSec: z.number().nonnegative(),
   graceMs: z.number().nonnegative(),
   keptRatio: Positive.max(1),
+  // Runs recorded before the flag existed ran without it.
+  errorFeedback: z.boolean().default(false),
   evalRows: Count.optional(),
   maxClients: Count,
   chunkBytes: Count,

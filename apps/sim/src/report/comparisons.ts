@@ -85,6 +85,13 @@ function compareSetting(setting: string, members: readonly GroupFigures[], soft:
       answer: `ffa ${q(ffa)} with ${mb(ffa)} up, SOFT ${q(soft)} with ${mb(soft)}. ${diff(ffa, "ffa")}.`,
     });
   }
+  const withFeedback = rule("soft+ef");
+  if (withFeedback !== undefined) {
+    rows.push({
+      question: "SOFT with error feedback (what an update leaves out is carried into the next) against SOFT",
+      answer: `soft+ef ${q(withFeedback)} with ${mb(withFeedback)} up, SOFT ${q(soft)} with ${mb(soft)}. ${diff(withFeedback, "soft+ef")}. Energy lost per update: soft+ef ${pm(withFeedback.energyLost, 3)}, SOFT ${pm(soft.energyLost, 3)}.`,
+    });
+  }
   const fixed = members
     .filter((g) => g.runs[0]?.rule === "soft" && g.runs[0].scheduler === "fixed")
     .sort((a, b) => a.latencyOverBudget.mean - b.latencyOverBudget.mean);

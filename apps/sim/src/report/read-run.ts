@@ -11,6 +11,7 @@ export interface RunRecord {
   readonly runId: string;
   readonly task: string;
   readonly preset: string;
+  /** The aggregation rule, with "+ef" when participants ran error feedback (`--error-feedback`). */
   readonly rule: string;
   readonly scheduler: string;
   readonly seed: number;
@@ -19,6 +20,8 @@ export interface RunRecord {
   readonly latencyBudgetMs: number;
   /** `--scheduler fixed`'s share of rank components kept. */
   readonly keptRatio: number;
+  /** The place-holder backlog stage 2 added to Q, s (V / budget unless `--queue-floor` set it). */
+  readonly queueFloorSec: number;
   readonly localSteps: number;
   /** The channel scenario and participants of a simulated run; "live" and the ready count for a real one. */
   readonly scenario: string;
@@ -81,12 +84,14 @@ export function readRun(dir: string): Result<RunRecord> {
     runId: typeof manifest.runId === "string" ? manifest.runId : dir,
     task,
     preset,
-    rule,
+    // A rule with error feedback is another rule to compare, not a seed of the same one.
+    rule: s.errorFeedback === true ? `${rule}+ef` : rule,
     scheduler,
     seed,
     penaltyWeight,
     latencyBudgetMs,
     keptRatio,
+    queueFloorSec: num("queueFloorSec") ?? penaltyWeight / (latencyBudgetMs / 1000),
     localSteps,
     scenario: typeof simulation?.scenario === "string" ? simulation.scenario : "live",
     clients:

@@ -28,6 +28,7 @@ const run = (seed: number, accuracy: number): RunRecord => ({
   penaltyWeight: 4,
   latencyBudgetMs: 2000,
   keptRatio: 0.5,
+  queueFloorSec: 2,
   localSteps: 10,
   scenario: "crowded",
   clients: 2,
@@ -62,11 +63,13 @@ describe("report figures", () => {
       run(0, 0.8),
       { ...run(2, 0.7), rule: "fedit" },
       { ...run(3, 0.7), scheduler: "fixed", keptRatio: 0.25 },
+      { ...run(4, 0.7), queueFloorSec: 1 },
     ]);
     expect(groups.map((g) => g.key)).toEqual([
       "spam nano fedit tsfa crowded N=2 steps=10 budget=2s V=4",
       "spam nano soft fixed(k/m=0.25) crowded N=2 steps=10 budget=2s V=4",
       "spam nano soft tsfa crowded N=2 steps=10 budget=2s V=4",
+      "spam nano soft tsfa crowded N=2 steps=10 budget=2s V=4 floor=1s",
     ]);
     const group = groups[2];
     expect(group?.seeds).toEqual([0, 1]);

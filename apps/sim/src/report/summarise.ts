@@ -75,6 +75,10 @@ export function groupKey(run: RunRecord): string {
     `steps=${String(run.localSteps)}`,
     `budget=${String(run.latencyBudgetMs / 1000)}s`,
     `V=${String(run.penaltyWeight)}`,
+    // Only where `--queue-floor` moved it off its default, V / budget.
+    ...(Math.abs(run.queueFloorSec - run.penaltyWeight / (run.latencyBudgetMs / 1000)) > 1e-9
+      ? [`floor=${String(run.queueFloorSec)}s`]
+      : []),
   ].join(" ");
 }
 

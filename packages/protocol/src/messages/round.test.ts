@@ -15,6 +15,7 @@ const assignment: Assignment = {
   localSteps: 30,
   precision: "fp16",
   kind: "soft",
+  errorFeedback: false,
   adapter: { rank: 8, alpha: 16, targets: ["emb", "q", "v"], fingerprint: 123456 },
   global: { path: "/api/run/rounds/3/global.bin", bytes: 100_896 },
   seed: 42,

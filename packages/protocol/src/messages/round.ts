@@ -42,6 +42,9 @@ export const Assignment = z.strictObject({
   localSteps: z.number().int().nonnegative().max(100_000),
   precision: PrecisionName,
   kind: UpdateKindName,
+  /** Keep what a soft or top-k update leaves out and add it to the next round's change before selection
+   * (error feedback, docs/algorithms.md section 3.5); false for the other kinds. */
+  errorFeedback: z.boolean(),
   adapter: AdapterShape,
   /** The round's global adapter and head, dense fp32 codec bytes, over HTTP. */
   global: z.strictObject({ path: ResourcePath, bytes: ByteCount }),
