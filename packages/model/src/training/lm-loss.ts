@@ -43,7 +43,7 @@ export function meanCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.
           if (savedProbabilities === undefined || savedTargets === undefined) {
             throw new Error("meanCrossEntropy: nothing saved");
           }
-          const oneHot = tf.oneHot(savedTargets as tf.Tensor1D, vocab);
+          const oneHot = tf.oneHot(savedTargets, vocab);
           return tf.mul(tf.sub(savedProbabilities, oneHot), tf.div(dy, rows));
         }),
     };
