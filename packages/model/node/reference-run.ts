@@ -3,7 +3,7 @@
 // `--split validation,test` once the settings are fixed, for the report) next to naive Bayes on the same split; then
 // fine-tunes on sotu and prints held-out perplexity before and after.
 //   npx tsx packages/model/node/reference-run.ts [--preset tiny] [--seed N] [--spam-steps N] [--split a,b]
-// The defaults are the recipe measured over seeds in packages/model/README.md (~1 hour per seed on one core).
+// The defaults are the recipe measured over three seeds in docs/evaluation/reference (~50 min a seed with a core to itself).
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "0" },
     rank: { type: "string", default: "8" },
     targets: { type: "string", default: "emb,q,v,o,mlp" },
-    "spam-steps": { type: "string", default: "4000" },
+    "spam-steps": { type: "string", default: "1200" },
     "sotu-steps": { type: "string", default: "200" },
     batch: { type: "string", default: "16" },
     lr: { type: "string", default: "0.003" },

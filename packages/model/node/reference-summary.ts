@@ -59,6 +59,14 @@ for (const [i, head] of first.spam.splits.entries()) {
       )} |`,
   );
 }
+for (const [i, head] of first.spam.splits.entries()) {
+  // Paired by seed: each seed's LoRA run and naive Bayes read the same split.
+  const gaps = results.map((r) => {
+    const split = r.spam.splits[i];
+    return split === undefined ? Number.NaN : split.accuracy - split.naiveBayes;
+  });
+  console.log(`\nLoRA - naive Bayes on ${head.split}, paired by seed: ${pm(gaps, 100, 2, " points")}`);
+}
 console.log(
   `\nprobed head alone (${first.spam.probedHead.split}): ${pm(
     results.map((r) => r.spam.probedHead.accuracy),
