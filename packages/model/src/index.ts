@@ -30,7 +30,7 @@ export {
   type LoraTarget,
   type TaskHead,
 } from "./lora/lora-targets";
-export { SOFT_EPSILON, softRegulariserTf } from "./lora/soft-regulariser";
+export { type LoraFactors, SOFT_EPSILON, softRegulariserSumTf, softRegulariserTf } from "./lora/soft-regulariser";
 export {
   trainLocally,
   type LocalTrainingOptions,

@@ -44,6 +44,14 @@ export async function readAdapter(bound: BoundAdapter): Promise<AdapterState> {
   return { modules, dense };
 }
 
+/** Each module's (A, B) variables, in the spec's order. */
+export function loraFactors(bound: BoundAdapter): { a: tf.Variable; b: tf.Variable }[] {
+  return bound.a.flatMap((a, i) => {
+    const b = bound.b[i];
+    return b === undefined ? [] : [{ a, b }];
+  });
+}
+
 export function disposeBound(bound: BoundAdapter): void {
   tf.dispose([...bound.a, ...bound.b, ...bound.dense]);
 }

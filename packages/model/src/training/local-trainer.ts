@@ -3,9 +3,9 @@
 // worker (webgpu, webgl, wasm, cpu) and in Node virtual clients (wasm, cpu). Leaves no tensors behind.
 import * as tf from "@tensorflow/tfjs-core";
 import { createRng, type AdapterSpec, type AdapterState } from "@airlora/core";
-import { type BoundAdapter, bindAdapter, disposeBound, readAdapter } from "../lora/adapter-binding";
+import { type BoundAdapter, bindAdapter, disposeBound, loraFactors, readAdapter } from "../lora/adapter-binding";
 import type { TaskHead } from "../lora/lora-targets";
-import { softRegulariserTf } from "../lora/soft-regulariser";
+import { softRegulariserSumTf } from "../lora/soft-regulariser";
 import type { GptModel } from "../transformer/gpt";
 import { adamStep, createAdamState, disposeAdamState } from "./adam";
 import { type SampledBatch, sampleBatch } from "./batches";
@@ -210,7 +210,7 @@ function batchGradients(
 /** lambda * sum over modules of R(A, B), or undefined when lambda is 0. */
 function softPenalty(bound: BoundAdapter, lambda: number): tf.Scalar | undefined {
   if (lambda === 0) return undefined;
-  return tf.mul<tf.Scalar>(tf.addN(bound.a.map((a, i) => softRegulariserTf(a, bound.b[i] ?? a))), lambda);
+  return tf.mul<tf.Scalar>(softRegulariserSumTf(loraFactors(bound)), lambda);
 }
 
 /** Rows [start, start + count) of a batch. */
@@ -244,11 +244,37 @@ function disposeBatch(batch: Batch): void {
   tf.dispose([batch.tokens, batch.lengths, ...(batch.labels === undefined ? [] : [batch.labels])]);
 }
 
-/** setTimeout exists in browsers, workers and Node; this package compiles without DOM or Node types on purpose. */
-const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown };
+/** A macrotask turn without a timer's minimum delay: setTimeout(0) waits ~1 ms in Node and 4 ms once nested in a
+ * browser, which on a nano step (~60 ms) was a few percent of a simulation. setImmediate (Node) runs after pending
+ * I/O; a MessageChannel message (browsers, workers) is a task of its own. This package compiles without DOM or Node
+ * types on purpose, hence the structural types. */
+interface MacrotaskHost {
+  readonly setImmediate?: (callback: () => void) => unknown;
+  readonly MessageChannel?: new () => {
+    port1: { onmessage: (() => void) | null; close(): void };
+    port2: { postMessage(message: unknown): void; close(): void };
+  };
+  setTimeout(callback: () => void, ms: number): unknown;
+}
+
+const host = globalThis as unknown as MacrotaskHost;
 
 function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => timers.setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    if (host.setImmediate !== undefined) {
+      host.setImmediate(resolve);
+    } else if (host.MessageChannel !== undefined) {
+      const channel = new host.MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        channel.port2.close();
+        resolve();
+      };
+      channel.port2.postMessage(undefined);
+    } else {
+      host.setTimeout(resolve, 0);
+    }
+  });
 }
 
 function nowMs(): number {

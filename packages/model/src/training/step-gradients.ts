@@ -2,9 +2,9 @@
 // parity check compares across webgpu, webgl, wasm and cpu.
 import * as tf from "@tensorflow/tfjs-core";
 import type { AdapterSpec, AdapterState } from "@airlora/core";
-import { bindAdapter, disposeBound } from "../lora/adapter-binding";
+import { bindAdapter, disposeBound, loraFactors } from "../lora/adapter-binding";
 import type { TaskHead } from "../lora/lora-targets";
-import { softRegulariserTf } from "../lora/soft-regulariser";
+import { softRegulariserSumTf } from "../lora/soft-regulariser";
 import type { GptModel } from "../transformer/gpt";
 import { batchOf } from "./batches";
 import { taskLoss } from "./task-loss";
@@ -34,7 +34,7 @@ export async function stepGradients(
     const { value, grads } = tf.variableGrads(() => {
       const loss = taskLoss(model, task, batch, bound.dense, { lora: bound.binding });
       if (softLambda === 0) return loss;
-      const reg = tf.addN(bound.a.map((a, i) => softRegulariserTf(a, bound.b[i] ?? a)));
+      const reg = softRegulariserSumTf(loraFactors(bound));
       return tf.add<tf.Scalar>(loss, tf.mul(reg, softLambda));
     }, order);
     const loss = (await value.data())[0] ?? Number.NaN;
