@@ -1,7 +1,9 @@
-// `npm run build:kernels`: kernels.wat -> kernels-wasm.ts.
+// `npm run build:kernels`: each .wat of src/kernels -> its generated .ts (kernels-build.ts lists them).
 import { writeFileSync } from "node:fs";
-import { KERNELS_MODULE, compileKernels, kernelsModuleText } from "./kernels-build";
+import { KERNEL_MODULES, compileKernels, kernelsModuleText } from "./kernels-build";
 
-const bytes = await compileKernels();
-writeFileSync(KERNELS_MODULE, kernelsModuleText(bytes));
-console.log(`wrote ${KERNELS_MODULE.pathname}: ${String(bytes.length)} bytes of WebAssembly`);
+for (const kernels of KERNEL_MODULES) {
+  const bytes = await compileKernels(kernels);
+  writeFileSync(kernels.module, kernelsModuleText(kernels, bytes));
+  console.log(`wrote ${kernels.module.pathname}: ${String(bytes.length)} bytes of WebAssembly`);
+}

@@ -1,16 +1,33 @@
-// Compiles packages/core/src/kernels/kernels.wat to the bytes kernels-wasm.ts carries (wabt, a dev dependency:
-// nothing compiles at run time). `npm run build:kernels` (build-kernels.ts) rewrites the file; kernels-build.test.ts fails when the
-// committed bytes are not what the source compiles to.
+// Compiles the WebAssembly text modules of packages/core/src/kernels/ to the bytes their TypeScript twins carry (wabt,
+// a dev dependency: nothing compiles at run time). `npm run build:kernels` (build-kernels.ts) rewrites the files;
+// kernels-build.test.ts fails when the committed bytes are not what the sources compile to.
 import { readFileSync } from "node:fs";
 import wabt from "wabt";
 
 const here = new URL("../src/kernels/", import.meta.url);
-export const KERNELS_SOURCE = new URL("kernels.wat", here);
-export const KERNELS_MODULE = new URL("kernels-wasm.ts", here);
 
-export async function compileKernels(): Promise<Uint8Array> {
+export interface KernelModule {
+  /** The .wat source. */
+  readonly source: URL;
+  /** The generated .ts file that carries its bytes. */
+  readonly module: URL;
+  /** The exported constant's name. */
+  readonly constant: string;
+}
+
+export const KERNEL_MODULES: readonly KernelModule[] = [
+  { source: new URL("kernels.wat", here), module: new URL("kernels-wasm.ts", here), constant: "KERNELS_WASM_HEX" },
+  {
+    source: new URL("batched-matmul.wat", here),
+    module: new URL("batched-matmul-wasm.ts", here),
+    constant: "BATCHED_MATMUL_WASM_HEX",
+  },
+];
+
+export async function compileKernels(kernels: KernelModule): Promise<Uint8Array> {
   const tools = await wabt();
-  const parsed = tools.parseWat("kernels.wat", readFileSync(KERNELS_SOURCE, "utf8"), { simd: true });
+  const name = kernels.source.pathname.split("/").pop() ?? "kernels.wat";
+  const parsed = tools.parseWat(name, readFileSync(kernels.source, "utf8"), { simd: true });
   try {
     parsed.validate();
     return Uint8Array.from(parsed.toBinary({}).buffer);
@@ -19,12 +36,13 @@ export async function compileKernels(): Promise<Uint8Array> {
   }
 }
 
-export function kernelsModuleText(bytes: Uint8Array): string {
+export function kernelsModuleText(kernels: KernelModule, bytes: Uint8Array): string {
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const source = kernels.source.pathname.split("/").pop() ?? "";
   return [
-    "// Generated from kernels.wat by `npm run build:kernels`; do not edit (kernels-build.test.ts checks the two agree).",
+    `// Generated from ${source} by \`npm run build:kernels\`; do not edit (kernels-build.test.ts checks the two agree).`,
     "// The module's bytes as hex: a string prettier leaves alone, decoded once at load.",
-    `export const KERNELS_WASM_HEX =\n  "${hex}";`,
+    `export const ${kernels.constant} =\n  "${hex}";`,
     "",
   ].join("\n");
 }

@@ -21,6 +21,7 @@ export { A_INIT_ROW_NORM, DENSE_INIT_STD, initAdapter } from "./lora/init-adapte
 export { cloneAdapter, zeroAdapter } from "./lora/clone-adapter";
 export { validateAdapter } from "./lora/validate-adapter";
 export { simdKernels, type SimdKernels } from "./kernels/simd-kernels";
+export { type BatchedMatMul, batchedMatMulScalar, simdBatchedMatMul } from "./kernels/batched-matmul";
 export {
   adapterFromNamedTensors,
   adapterToNamedTensors,

@@ -5,6 +5,7 @@ import type { ModelConfig } from "../config/model-config";
 import type { NamedTensor } from "../safetensors/safetensors";
 import { gelu } from "./gelu";
 import { registerMatMulGradient } from "./matmul-gradient";
+import { batchedMatMul } from "./batched-matmul";
 import { lookUpRows } from "./row-lookup";
 
 export interface GptModel {
@@ -198,8 +199,14 @@ function attention(
   n: number,
 ): tf.Tensor2D {
   const headDim = n / heads;
-  const split = (t: tf.Tensor): tf.Tensor4D => tf.transpose(tf.reshape(t, [batch, time, heads, headDim]), [0, 2, 1, 3]);
-  const scores = tf.add(tf.div(tf.matMul(split(q), split(k), false, true), Math.sqrt(headDim)), mask);
-  const mixed = tf.matMul(tf.softmax(scores), split(v)); // [B, heads, T, headDim]
+  // [B * T, n] -> [B * heads, T, headDim] (or [B * heads, headDim, T] for the keys, transposed here rather than by a
+  // matMul flag: see batched-matmul.ts and withLora).
+  const perHead = (t: tf.Tensor, order: number[], shape: [number, number]): tf.Tensor3D =>
+    tf.reshape(tf.transpose(tf.reshape(t, [batch, time, heads, headDim]), order), [batch * heads, ...shape]);
+  const queries = perHead(q, [0, 2, 1, 3], [time, headDim]);
+  const keys = perHead(k, [0, 2, 3, 1], [headDim, time]);
+  const values = perHead(v, [0, 2, 1, 3], [time, headDim]);
+  const scores = tf.add(tf.div(batchedMatMul(queries, keys), Math.sqrt(headDim)), mask);
+  const mixed = tf.reshape(batchedMatMul(tf.softmax(scores) as tf.Tensor3D, values), [batch, heads, time, headDim]);
   return tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * time, n]);
 }
