@@ -62,6 +62,7 @@ const groups = groupFigures([
   ...seeds({ ...soft, rule: "fedit", perplexity: [244, 239], latencyMs: 6000, bytesUp: 1000, energyLost: 0 }),
   ...seeds({ ...soft, rule: "topk", perplexity: [246, 242] }),
   ...seeds({ ...soft, rule: "soft+ef", perplexity: [244, 238.5] }),
+  ...seeds({ ...soft, rule: "topk+ef", perplexity: [245, 241.25] }),
   ...seeds({ ...soft, scheduler: "fixed", keptRatio: 0.25, latencyMs: 1800, perplexity: [247, 244], energyLost: 0.5 }),
   ...seeds({ ...soft, scheduler: "fixed", keptRatio: 0.5, latencyMs: 3000, perplexity: [246, 241], energyLost: 0.3 }),
   ...seeds({ ...soft, penaltyWeight: 1, energyLost: 0.4, latencyMs: 2000 }),
@@ -77,7 +78,11 @@ describe("report comparisons", () => {
     expect(answer("SOFT against dense fedit")).toContain("SOFT sends 30.0% of fedit's bytes");
     expect(answer("SOFT against dense fedit")).toContain("fedit - SOFT, paired over seeds 0, 1, 2: -1.00 +- 0.00");
     expect(answer("fair top-k")).toContain("top-k - SOFT, paired over seeds 0, 1, 2: 2.00 +- 0.00");
-    expect(answer("SOFT with error feedback")).toContain("soft+ef - SOFT, paired over seeds 0, 1, 2: -1.50 +- 0.00");
+    expect(answer("SOFT with error feedback (")).toContain("soft+ef - SOFT, paired over seeds 0, 1, 2: -1.50 +- 0.00");
+    expect(answer("top-k with error feedback")).toContain("topk+ef - top-k, paired over seeds 0, 1, 2: -0.75 +- 0.00");
+    expect(answer("SOFT with error feedback against plain top-k")).toContain(
+      "soft+ef - top-k, paired over seeds 0, 1, 2: -3.50 +- 0.00",
+    );
     expect(answer("energy lost against V")).toMatch(/^V=1: energy lost 0\.400 .*; V=9: energy lost 0\.200 /u);
   });
 

@@ -52,11 +52,12 @@ function compareSetting(setting: string, members: readonly GroupFigures[], soft:
   const quality = (g: GroupFigures): MeanSd => meanAndSd(g.figures.map(pick));
   const q = (g: GroupFigures): string => qualityPm(quality(g), kind);
   const better = kind === "accuracy" ? "higher" : "lower";
-  const diff = (other: GroupFigures, name: string): string => {
-    const d = pairedDifference(soft, other, pick);
+  /** other - base, paired by seed; base is SOFT unless named. */
+  const diff = (other: GroupFigures, name: string, base = soft, baseName = "SOFT"): string => {
+    const d = pairedDifference(base, other, pick);
     if (d === undefined) return "no seed in common";
     const shown = kind === "accuracy" ? `${pm(d.difference, 2, 100)} points` : pm(d.difference, 2);
-    return `${name} - SOFT, paired over seeds ${d.seeds.join(", ")}: ${shown} (${better} is better)`;
+    return `${name} - ${baseName}, paired over seeds ${d.seeds.join(", ")}: ${shown} (${better} is better)`;
   };
   const mb = (g: GroupFigures): string => `${g.mbUp.mean.toFixed(2)} MB`;
   const lat = (g: GroupFigures): string => pm(g.latencyOverBudget, 2);
@@ -90,6 +91,19 @@ function compareSetting(setting: string, members: readonly GroupFigures[], soft:
     rows.push({
       question: "SOFT with error feedback (what an update leaves out is carried into the next) against SOFT",
       answer: `soft+ef ${q(withFeedback)} with ${mb(withFeedback)} up, SOFT ${q(soft)} with ${mb(soft)}. ${diff(withFeedback, "soft+ef")}. Energy lost per update: soft+ef ${pm(withFeedback.energyLost, 3)}, SOFT ${pm(soft.energyLost, 3)}.`,
+    });
+  }
+  const topkWithFeedback = rule("topk+ef");
+  if (topk !== undefined && topkWithFeedback !== undefined) {
+    rows.push({
+      question: "top-k with error feedback against top-k",
+      answer: `topk+ef ${q(topkWithFeedback)} with ${mb(topkWithFeedback)} up, top-k ${q(topk)} with ${mb(topk)}. ${diff(topkWithFeedback, "topk+ef", topk, "top-k")}.`,
+    });
+  }
+  if (withFeedback !== undefined && topk !== undefined) {
+    rows.push({
+      question: "SOFT with error feedback against plain top-k (does the carry close SOFT's gap?)",
+      answer: `soft+ef ${q(withFeedback)} with ${mb(withFeedback)} up, top-k ${q(topk)} with ${mb(topk)}. ${diff(withFeedback, "soft+ef", topk, "top-k")}.`,
     });
   }
   const fixed = members
