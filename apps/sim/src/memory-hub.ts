@@ -204,7 +204,12 @@ export function createMemoryHub(
           return ok(bytes);
         },
         close() {
+          // As a socket's close reaches the live server: the engine hears that the participant left.
+          if (client.listener === undefined) return;
           client.listener = undefined;
+          clock.at(clock.now() + link.latencyMs, () => {
+            dispatch({ type: "participant-left", clientId: client.clientId, now: clock.now() });
+          });
         },
       };
     },

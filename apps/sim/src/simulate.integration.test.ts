@@ -220,4 +220,39 @@ describe("airlora simulate", () => {
     const manifest = JSON.parse(readFileSync(join(copy, "manifest.json"), "utf8")) as { resumes?: unknown[] };
     expect(manifest.resumes).toEqual([expect.objectContaining({ fromRound: 1 })]);
   });
+
+  it("drops a participant that leaves in round 2 and marks one that goes silent late; the round aggregates the rest", async () => {
+    const out = mkdtempSync(join(tmpdir(), "airlora-faults-"));
+    const faulty = await simulate(
+      {
+        ...options(out),
+        faults: [
+          { index: 1, fault: { kind: "disconnect", round: 2 } },
+          { index: 2, fault: { kind: "silent", round: 2 } },
+        ],
+      },
+      SEED,
+    );
+    if (!faulty.ok) throw new Error(faulty.error.reason);
+    const lines = linesOf(faulty.value.runDir);
+    const status = (round: number) => lines.find((l) => l.round === round)?.clients.map((c) => [c.id, c.status]) ?? [];
+    const id = (index: number): string => `c-${index.toString(16).padStart(12, "0")}`;
+    // Round 1 is the fault-free run's, participant for participant.
+    expect(status(1)).toEqual(first[1]?.clients.map((c) => [c.id, c.status]));
+    const round2 = new Map(status(2) as [string, string][]);
+    expect(round2.get(id(1))).toBe("dropped");
+    expect(round2.get(id(2))).toBe("late");
+    for (const index of [0, 3, 4, 5]) expect(round2.get(id(index))).toBe("submitted");
+    expect(lines.find((l) => l.round === 2)?.aggregated).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(faulty.value.runDir, "manifest.json"), "utf8")) as {
+      simulation: { faults: unknown };
+    };
+    expect(manifest.simulation.faults).toHaveLength(2);
+
+    const refused = await simulate(
+      { ...options(out), faults: [{ index: CLIENTS, fault: { kind: "silent", round: 1 } }] },
+      SEED,
+    );
+    expect(refused.ok ? "ran" : refused.error.code).toBe("bad-fault");
+  });
 });

@@ -11,7 +11,9 @@ import {
   silentLogger,
   startEvaluator,
   VERSION,
+  withFaults,
   type Evaluator,
+  type IndexedFault,
   type RunEngine,
   type ResumePoint,
   type RunFlags,
@@ -53,7 +55,14 @@ export interface SimulationOptions {
   readonly flags: RunFlags;
   /** The whole channel configuration, instead of the scenario's and the band (a resumed run's, as recorded). */
   readonly channel?: ChannelConfig;
+  /** Participants that leave (`disconnect`) or stop answering (`silent`) in a given round (docs/simulator.md
+   * section 4): the same transport wrapper as `airlora clients --fault`, on the event clock. */
+  readonly faults?: readonly IndexedFault[];
 }
+
+/** The faults a virtual participant can show; the others (bad updates) are the live server's to refuse and are
+ * tested there (federated-faults.integration.test.ts). */
+export const SIMULATED_FAULTS = ["disconnect", "silent"] as const;
 
 export interface SimulationProgress {
   (
@@ -105,6 +114,16 @@ async function runSimulation(
   resume: ResumePoint | undefined,
 ): Promise<Result<SimulatedRun>> {
   const started = Date.now();
+  const faults = options.faults ?? [];
+  const badFault = faults.find(
+    (f) => f.index >= options.clients || !(SIMULATED_FAULTS as readonly string[]).includes(f.fault.kind),
+  );
+  if (badFault !== undefined) {
+    return fail({
+      code: "bad-fault",
+      reason: `fault ${String(badFault.index)}:${badFault.fault.kind}: participants are 0..${String(options.clients - 1)} and a simulated one can ${SIMULATED_FAULTS.join(" or ")}`,
+    });
+  }
   if (!(await tf.setBackend("wasm"))) return fail({ code: "no-backend", reason: "tfjs wasm does not initialise" });
   const overrides = options.channel ?? {
     ...scenarioConfig(options.scenario, options.clients),
@@ -206,8 +225,9 @@ async function runSimulation(
         downlinkBps: options.downlinkBps,
         latencyMs: options.latencyMs,
       });
+      const own = faults.filter((f) => f.index === index).map((f) => f.fault);
       const session = startParticipantSession({
-        transport: hub.connect(index, link),
+        transport: withFaults(hub.connect(index, link), own, clock),
         clock,
         compute: timedCompute(pool?.computeFor(index) ?? createTfjsCompute(models), clock, {
           stepMs: options.stepMs,
@@ -260,6 +280,15 @@ const RecordedSimulation = z.object({
   stepMs: z.number().positive(),
   downlinkBps: z.number().positive(),
   latencyMs: z.number().nonnegative(),
+  // Runs recorded before faults existed had none.
+  faults: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative(),
+        fault: z.object({ kind: z.enum(SIMULATED_FAULTS), round: z.number().int().nonnegative() }),
+      }),
+    )
+    .default([]),
 });
 
 function recordedOptions(resume: ResumePoint, threads: number): Result<SimulationOptions> {
@@ -270,7 +299,7 @@ function recordedOptions(resume: ResumePoint, threads: number): Result<Simulatio
       reason: `${resume.runDir}: manifest.json has no readable simulation block (${recorded.error.issues[0]?.message ?? "missing"}); resume a live run with airlora start --resume`,
     });
   }
-  const { clients, scenario, channel, stepMs, downlinkBps, latencyMs } = recorded.data;
+  const { clients, scenario, channel, stepMs, downlinkBps, latencyMs, faults } = recorded.data;
   return ok({
     clients,
     scenario,
@@ -281,6 +310,7 @@ function recordedOptions(resume: ResumePoint, threads: number): Result<Simulatio
     threads,
     flags: resume.settings,
     channel: channel as Partial<ChannelConfig> as ChannelConfig,
+    faults,
   });
 }
 
@@ -294,6 +324,7 @@ function describe(options: SimulationOptions, channel: ChannelConfig): Record<st
     threads: options.threads,
     downlinkBps: options.downlinkBps,
     latencyMs: options.latencyMs,
+    faults: options.faults ?? [],
     planningBitsPerHz: PLANNING_BITS_PER_HZ,
     evaluationMs: EVALUATION_MS,
   };

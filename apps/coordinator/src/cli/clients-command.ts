@@ -1,33 +1,21 @@
 // `airlora clients --url URL --count N` (docs/interfaces.md): N headless Node participants, each in its own worker
 // thread, join a running coordinator over real sockets and train like browsers do. One line per participant.
 import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { formatLine, initialLine, nextLine, type ClientLine } from "../node-clients/client-line";
-import { parseFault, type Fault } from "../node-clients/faults";
 import { startNodeParticipants } from "../node-clients/node-participants";
 import { VERSION } from "../version";
 import { integer, oneOf, token } from "./arguments";
+import { faultFlag, type IndexedFault } from "./fault-flag";
 
 interface ClientsOptions {
   url: string;
   count: number;
   joinToken?: string;
   backend: "wasm" | "cpu";
-  fault: readonly { readonly index: number; readonly fault: Fault }[];
+  fault: readonly IndexedFault[];
   ca?: string;
   insecure?: boolean;
-}
-
-/** `--fault 2:corrupt@3` (participant 2 corrupts its round-3 update); repeatable. */
-function faultFlag(value: string, previous: ClientsOptions["fault"]): ClientsOptions["fault"] {
-  const match = /^(\d{1,4}):(.+)$/u.exec(value);
-  const fault = match?.[2] === undefined ? undefined : parseFault(match[2]);
-  if (match?.[1] === undefined || fault === undefined) {
-    throw new InvalidArgumentError(
-      "INDEX:KIND@ROUND (disconnect, silent, corrupt, over-budget, wrong-round, replay) or INDEX:slow-upload=BPS",
-    );
-  }
-  return [...previous, { index: Number(match[1]), fault }];
 }
 
 export const clientsCommand = new Command("clients")
@@ -39,7 +27,7 @@ export const clientsCommand = new Command("clients")
   .option(
     "--fault <index:fault>",
     "make one participant misbehave (repeatable), e.g. 0:slow-upload=150000 or 1:corrupt@3",
-    faultFlag,
+    faultFlag(),
     [],
   )
   .option("--ca <file>", "https: trust this certificate (PEM), e.g. the run's tls/cert.pem from `start --https`")

@@ -12,6 +12,7 @@ import type { SimulatedRun, SimulationProgress } from "@airlora/sim";
 import { loadResumePoint } from "../run/resume";
 import type { RunFlags } from "../run/run-settings";
 import { integer, nonNegative, oneOf, positive } from "./arguments";
+import { faultFlag, type IndexedFault } from "./fault-flag";
 
 interface SimulateOptions {
   clients?: number;
@@ -26,6 +27,7 @@ interface SimulateOptions {
   keptRatio?: number;
   queueFloor?: number;
   errorFeedback?: boolean;
+  fault: readonly IndexedFault[];
   scenario: ChannelScenario;
   bandwidthHz?: number;
   stepMs?: number;
@@ -64,6 +66,12 @@ export const simulateCommand = new Command("simulate")
   .option(
     "--error-feedback",
     "soft, topk: participants carry what an update leaves out into their next one (error feedback)",
+  )
+  .option(
+    "--fault <index:fault>",
+    "participant INDEX leaves (disconnect) or stops answering (silent) in round ROUND, e.g. 3:disconnect@2 (repeatable)",
+    faultFlag(["disconnect", "silent"]),
+    [],
   )
   .option(
     "--scenario <name>",
@@ -123,6 +131,7 @@ export const simulateCommand = new Command("simulate")
             downlinkBps: 50e6,
             latencyMs: 20,
             flags,
+            faults: options.fault,
           },
           seed,
           progress,
