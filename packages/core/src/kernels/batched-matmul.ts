@@ -1,6 +1,7 @@
 // batched-matmul.wat behind a typed-array function: the operands are copied into the module's memory (grown as they
 // need), multiplied there and the product copied out. Undefined where WebAssembly or its SIMD is missing; callers
 // then keep their own product (tfjs's matMul in packages/model).
+import { instantiateKernels } from "./instantiate-kernels";
 import { BATCHED_MATMUL_WASM_HEX } from "./batched-matmul-wasm";
 
 /** out[s] = a[s] x b[s] for s < batch, with a [batch, m, k], b [batch, k, n] and out [batch, m, n] row-major. Each
@@ -25,19 +26,12 @@ interface MatMulExports {
   batchedMatMul(a: number, b: number, out: number, batch: number, m: number, k: number, n: number): void;
 }
 
-/** Only the part of the WebAssembly API used here (core's lib has no platform types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-
 let cached: BatchedMatMul | null | undefined;
 
 /** The SIMD product, made once per thread; undefined where it cannot run. */
 export function simdBatchedMatMul(): BatchedMatMul | undefined {
   if (cached === undefined) {
-    const exports = instantiate();
+    const exports = instantiateKernels(BATCHED_MATMUL_WASM_HEX) as MatMulExports | undefined;
     cached = exports === undefined ? null : wrap(exports);
   }
   return cached ?? undefined;
@@ -65,20 +59,6 @@ export function batchedMatMulScalar(
     }
   }
   return out;
-}
-
-function instantiate(): MatMulExports | undefined {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) return undefined;
-  const bytes = new Uint8Array(BATCHED_MATMUL_WASM_HEX.length / 2);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(BATCHED_MATMUL_WASM_HEX.slice(2 * i, 2 * i + 2), 16);
-  try {
-    // validate() is false, not a throw, where SIMD is unsupported.
-    if (!wasm.validate(bytes)) return undefined;
-    return new wasm.Instance(new wasm.Module(bytes), {}).exports as MatMulExports;
-  } catch {
-    return undefined;
-  }
 }
 
 function wrap(k: MatMulExports): BatchedMatMul {

@@ -2,6 +2,7 @@
 // 512 KiB memory in chunks, padded with zeros to a multiple of 8 (a zero is finite, converts to a zero half and adds
 // nothing), worked on there and copied out. Where WebAssembly or its SIMD is missing (an old browser) `simdKernels()`
 // is undefined and callers keep their scalar loops, which compute the same bits.
+import { instantiateKernels } from "./instantiate-kernels";
 import { KERNELS_WASM_HEX } from "./kernels-wasm";
 
 /** Elements per chunk; the memory layout below holds one chunk of each region. */
@@ -33,13 +34,6 @@ interface KernelExports {
   ): void;
   accumulate4(n: number, w0: number, w1: number, w2: number, w3: number): void;
   accumulate1(acc: number, x: number, n: number, w: number): void;
-}
-
-/** Only the part of the WebAssembly API used here (core's lib has no platform types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
 }
 
 export interface SimdKernels {
@@ -78,25 +72,6 @@ export interface RowPart {
 }
 
 const padded = (n: number): number => (n + 7) & ~7;
-
-function hexBytes(hex: string): Uint8Array {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
-
-function instantiate(): KernelExports | undefined {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) return undefined;
-  const bytes = hexBytes(KERNELS_WASM_HEX);
-  try {
-    // validate() is false, not a throw, where SIMD is unsupported.
-    if (!wasm.validate(bytes)) return undefined;
-    return new wasm.Instance(new wasm.Module(bytes), {}).exports as KernelExports;
-  } catch {
-    return undefined;
-  }
-}
 
 function wrap(k: KernelExports): SimdKernels {
   const buffer = k.memory.buffer;
@@ -231,7 +206,7 @@ let kernels: SimdKernels | null | undefined;
 /** The kernels, instantiated on first use; undefined where this runtime has no WebAssembly SIMD. */
 export function simdKernels(): SimdKernels | undefined {
   if (kernels === undefined) {
-    const exports = instantiate();
+    const exports = instantiateKernels(KERNELS_WASM_HEX) as KernelExports | undefined;
     kernels = exports === undefined ? null : wrap(exports);
   }
   return kernels ?? undefined;
