@@ -168,6 +168,9 @@ async function withProgressBar(
     format: `seed ${String(seed)} [{bar}] round {value}/{total} {status}`,
     hideCursor: true,
     stream: process.stderr,
+    // In a pipe or a log (CI, nohup) too: a line every 30 s, so a half-hour run shows where it is.
+    noTTYOutput: true,
+    notTTYSchedule: 30_000,
   });
   bar.start(rounds, 0, { status: "preparing" });
   try {
@@ -221,7 +224,12 @@ export const reportCommand = new Command("report")
     const { readTestSplits, writeReport } = await import("@airlora/sim");
     let readings = new Map<string, number>();
     if (options.test === true) {
-      const bar = new SingleBar({ format: "test split [{bar}] {value}/{total} runs", stream: process.stderr });
+      const bar = new SingleBar({
+        format: "test split [{bar}] {value}/{total} runs",
+        stream: process.stderr,
+        noTTYOutput: true,
+        notTTYSchedule: 30_000,
+      });
       bar.start(runDirs.length, 0);
       const read = await readTestSplits(runDirs, (done) => {
         bar.update(done);
