@@ -14,5 +14,5 @@ export { readTestSplit, type TestReading } from "./run/test-reading";
 export { adapterMovement, type ModuleMovement } from "./run/adapter-movement";
 export { loadResumePoint, type ResumePoint } from "./run/resume";
 export { resumedStart } from "./run/resume-start";
-export { withFaults, type Fault } from "./node-clients/faults";
+export { CONNECTION_FAULT_KINDS, withFaults, type Fault } from "./node-clients/faults";
 export type { IndexedFault } from "./cli/fault-flag";

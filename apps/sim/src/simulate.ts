@@ -12,6 +12,7 @@ import {
   startEvaluator,
   VERSION,
   withFaults,
+  CONNECTION_FAULT_KINDS,
   type Evaluator,
   type IndexedFault,
   type RunEngine,
@@ -59,10 +60,6 @@ export interface SimulationOptions {
    * section 4): the same transport wrapper as `airlora clients --fault`, on the event clock. */
   readonly faults?: readonly IndexedFault[];
 }
-
-/** The faults a virtual participant can show; the others (bad updates) are the live server's to refuse and are
- * tested there (federated-faults.integration.test.ts). */
-export const SIMULATED_FAULTS = ["disconnect", "silent"] as const;
 
 export interface SimulationProgress {
   (
@@ -116,12 +113,12 @@ async function runSimulation(
   const started = Date.now();
   const faults = options.faults ?? [];
   const badFault = faults.find(
-    (f) => f.index >= options.clients || !(SIMULATED_FAULTS as readonly string[]).includes(f.fault.kind),
+    (f) => f.index >= options.clients || !(CONNECTION_FAULT_KINDS as readonly string[]).includes(f.fault.kind),
   );
   if (badFault !== undefined) {
     return fail({
       code: "bad-fault",
-      reason: `fault ${String(badFault.index)}:${badFault.fault.kind}: participants are 0..${String(options.clients - 1)} and a simulated one can ${SIMULATED_FAULTS.join(" or ")}`,
+      reason: `fault ${String(badFault.index)}:${badFault.fault.kind}: participants are 0..${String(options.clients - 1)} and a simulated one can ${CONNECTION_FAULT_KINDS.join(" or ")}`,
     });
   }
   if (!(await tf.setBackend("wasm"))) return fail({ code: "no-backend", reason: "tfjs wasm does not initialise" });
@@ -285,7 +282,7 @@ const RecordedSimulation = z.object({
     .array(
       z.object({
         index: z.number().int().nonnegative(),
-        fault: z.object({ kind: z.enum(SIMULATED_FAULTS), round: z.number().int().nonnegative() }),
+        fault: z.object({ kind: z.enum(CONNECTION_FAULT_KINDS), round: z.number().int().nonnegative() }),
       }),
     )
     .default([]),

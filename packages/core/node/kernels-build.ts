@@ -26,8 +26,7 @@ export const KERNEL_MODULES: readonly KernelModule[] = [
 
 export async function compileKernels(kernels: KernelModule): Promise<Uint8Array> {
   const tools = await wabt();
-  const name = kernels.source.pathname.split("/").pop() ?? "kernels.wat";
-  const parsed = tools.parseWat(name, readFileSync(kernels.source, "utf8"), { simd: true });
+  const parsed = tools.parseWat(sourceName(kernels), readFileSync(kernels.source, "utf8"), { simd: true });
   try {
     parsed.validate();
     return Uint8Array.from(parsed.toBinary({}).buffer);
@@ -38,11 +37,15 @@ export async function compileKernels(kernels: KernelModule): Promise<Uint8Array>
 
 export function kernelsModuleText(kernels: KernelModule, bytes: Uint8Array): string {
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  const source = kernels.source.pathname.split("/").pop() ?? "";
   return [
-    `// Generated from ${source} by \`npm run build:kernels\`; do not edit (kernels-build.test.ts checks the two agree).`,
+    `// Generated from ${sourceName(kernels)} by \`npm run build:kernels\`; do not edit (kernels-build.test.ts checks the two agree).`,
     "// The module's bytes as hex: a string prettier leaves alone, decoded once at load.",
     `export const ${kernels.constant} =\n  "${hex}";`,
     "",
   ].join("\n");
+}
+
+/** The .wat's file name. */
+function sourceName(kernels: KernelModule): string {
+  return kernels.source.pathname.split("/").pop() ?? "";
 }

@@ -1,7 +1,7 @@
 // `--fault INDEX:FAULT`, repeatable, for `airlora clients` (every fault) and `airlora simulate` (the ones a simulated
 // participant can show: leaving and going silent).
 import { InvalidArgumentError } from "commander";
-import { parseFault, type Fault } from "../node-clients/faults";
+import { FAULT_KINDS, parseFault, type Fault } from "../node-clients/faults";
 
 export interface IndexedFault {
   /** The participant's index (0-based, in joining order). */
@@ -9,19 +9,9 @@ export interface IndexedFault {
   readonly fault: Fault;
 }
 
-const ALL_KINDS: readonly Fault["kind"][] = [
-  "disconnect",
-  "silent",
-  "corrupt",
-  "over-budget",
-  "wrong-round",
-  "replay",
-  "slow-upload",
-];
-
 /** A commander argument parser that collects `INDEX:KIND@ROUND` (or `INDEX:slow-upload=BPS`) of the given kinds. */
 export function faultFlag(
-  kinds: readonly Fault["kind"][] = ALL_KINDS,
+  kinds: readonly Fault["kind"][] = FAULT_KINDS,
 ): (value: string, previous: readonly IndexedFault[]) => readonly IndexedFault[] {
   const usage = [
     ...kinds.filter((k) => k !== "slow-upload").map((k) => `INDEX:${k}@ROUND`),

@@ -12,6 +12,7 @@ import type { SimulatedRun, SimulationProgress } from "@airlora/sim";
 import { loadResumePoint } from "../run/resume";
 import type { RunFlags } from "../run/run-settings";
 import { integer, nonNegative, oneOf, positive } from "./arguments";
+import { CONNECTION_FAULT_KINDS } from "../node-clients/faults";
 import { faultFlag, type IndexedFault } from "./fault-flag";
 
 interface SimulateOptions {
@@ -70,7 +71,7 @@ export const simulateCommand = new Command("simulate")
   .option(
     "--fault <index:fault>",
     "participant INDEX leaves (disconnect) or stops answering (silent) in round ROUND, e.g. 3:disconnect@2 (repeatable)",
-    faultFlag(["disconnect", "silent"]),
+    faultFlag(CONNECTION_FAULT_KINDS),
     [],
   )
   .option(

@@ -21,6 +21,21 @@ export type Fault =
    * it (the join probe included), on top of the session's own pacing. */
   | { readonly kind: "slow-upload"; readonly bps: number };
 
+/** Every fault's kind, as `--fault` names it. */
+export const FAULT_KINDS: readonly Fault["kind"][] = [
+  "disconnect",
+  "silent",
+  "corrupt",
+  "over-budget",
+  "wrong-round",
+  "replay",
+  "slow-upload",
+];
+
+/** The faults of the connection rather than of an update: what a simulated participant can show (the others are the
+ * live server's to refuse). */
+export const CONNECTION_FAULT_KINDS = ["disconnect", "silent"] as const satisfies readonly Fault["kind"][];
+
 /** `kind@round` or `slow-upload=bps`, as the command line writes them. */
 export function parseFault(text: string): Fault | undefined {
   const slow = /^slow-upload=(\d{3,12})$/u.exec(text);

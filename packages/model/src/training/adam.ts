@@ -44,27 +44,15 @@ export function adamStep(
   tf.tidy(() => {
     // The constants as tensors once per step, not once per use: tfjs makes a scalar tensor of every number an op is
     // given, ~200 a step for a nano adapter's 22 tensors. Same ops, same values.
-    const [b1, b1c, b2, b2c, c1, c2, epsilon, decayRate, rate] = [
-      beta1,
-      1 - beta1,
-      beta2,
-      1 - beta2,
-      correction1,
-      correction2,
-      eps,
-      weightDecay,
-      learningRate,
-    ].map((x) => tf.scalar(x)) as [
-      tf.Scalar,
-      tf.Scalar,
-      tf.Scalar,
-      tf.Scalar,
-      tf.Scalar,
-      tf.Scalar,
-      tf.Scalar,
-      tf.Scalar,
-      tf.Scalar,
-    ];
+    const b1 = tf.scalar(beta1);
+    const b1c = tf.scalar(1 - beta1);
+    const b2 = tf.scalar(beta2);
+    const b2c = tf.scalar(1 - beta2);
+    const c1 = tf.scalar(correction1);
+    const c2 = tf.scalar(correction2);
+    const epsilon = tf.scalar(eps);
+    const decayRate = tf.scalar(weightDecay);
+    const rate = tf.scalar(learningRate);
     for (const [name, param] of params) {
       const grad = grads[name];
       const m = state.m.get(name);

@@ -19,10 +19,15 @@ export function batchedMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   }
   const product = tf.customGrad<tf.Tensor3D>((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, y, save] = inputs;
-    if (x === undefined || y === undefined || typeof x === "function" || typeof y === "function") {
+    if (
+      x === undefined ||
+      y === undefined ||
+      typeof x === "function" ||
+      typeof y === "function" ||
+      typeof save !== "function"
+    ) {
       throw new Error("batchedMatMul: bad arguments");
     }
-    if (typeof save !== "function") throw new Error("batchedMatMul: bad arguments");
     // Saved, not closed over: tensors made inside a gradient's forward pass are gone by the time it runs.
     save([x, y]);
     const values = kernel(cpuValues(x), cpuValues(y), batch, m, k, n);
